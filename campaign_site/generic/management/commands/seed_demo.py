@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from campaign_site.generic import demo
+
+
+class Command(BaseCommand):
+    help = "Build (or complete) the demo district. Safe to run again: nothing is duplicated."
+
+    def handle(self, *args, **options):
+        for _order, name, build in demo.builders():
+            with transaction.atomic():
+                build(self.stdout)
+            self.stdout.write(f"demo: {name} ready")

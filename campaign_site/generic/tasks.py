@@ -1,0 +1,32 @@
+"""The heartbeat behind the health page.
+
+Beat sends `heartbeat` every minute: the beat process records "beat" when it publishes it, and
+the worker records "worker" when it runs it. If either stops, its time goes stale."""
+from celery import shared_task
+from celery.signals import beat_init, before_task_publish
+from django.utils import timezone
+
+from .models import Heartbeat
+
+HEARTBEAT_TASK = "campaign_site.generic.tasks.heartbeat"
+_state = {"in_beat": False}
+
+
+def _seen(name: str) -> None:
+    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+@shared_task(name=HEARTBEAT_TASK)
+def heartbeat() -> None:
+    _seen("worker")
+
+
+@beat_init.connect
+def _mark_beat_process(**kwargs):
+    _state["in_beat"] = True
+
+
+@before_task_publish.connect
+def _beat_published(sender=None, **kwargs):
+    if _state["in_beat"] and sender == HEARTBEAT_TASK:
+        _seen("beat")

@@ -1,0 +1,358 @@
+"""Generic views every app declares its pages with.
+
+    class HazardListView(ObjectListView):
+        model = Hazard
+        table_class = HazardTable
+        filterset_class = HazardFilterSet
+
+Scoping is applied here, once: every queryset is `model.objects.visible_to(request.user)`, so an
+object of another organisation answers 404 exactly like a missing one.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DeleteView, DetailView, FormView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from .errors import DomainError
+from .export import table_response
+
+
+class ScopedViewMixin(LoginRequiredMixin):
+    """Login required; the queryset is limited to what the user may see."""
+
+    model = None
+    queryset = None
+    select_related: tuple = ()
+    title = ""
+
+    def get_base_queryset(self):
+        qs = self.queryset if self.queryset is not None else self.model._default_manager.all()
+        qs = qs.all()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs
+
+    def get_queryset(self):
+        return self.get_base_queryset().visible_to(self.request.user)
+
+    def get_title(self):
+        return self.title or self.model._meta.verbose_name_plural
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("title", self.get_title())
+        ctx["model_meta"] = self.model._meta if self.model else None
+        return ctx
+
+
+class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
+    """Filter form, sortable table, pagination and `?export=xlsx|csv` of the visible columns."""
+
+    template_name = "generic/object_list.html"
+    paginate_by = 25
+    filterset_class = None
+    table_class = None
+    export_formats = ("xlsx", "csv")
+    create_url_name = None
+    import_url_name = None
+    empty_text = ""
+
+    def get_table_pagination(self, table):
+        per_page = self.request.GET.get("per_page")
+        if per_page and per_page.isdigit():
+            return {"per_page": min(int(per_page), 200)}
+        return {"per_page": self.paginate_by}
+
+    def get_table_kwargs(self):
+        return {"empty_text": self.empty_text or _("Nothing here yet.")}
+
+    def can_create(self) -> bool:
+        return bool(self.create_url_name)
+
+    def get_summary(self, queryset):
+        """Counts shown above the table (e.g. hazards by status); None for none."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in self.export_formats:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt):
+        filterset = self.get_filterset(self.get_filterset_class())
+        qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+        table = self.get_table_class()(qs, request=self.request, **self.get_table_kwargs())
+        if self.request.GET.get("sort"):
+            table.order_by = self.request.GET["sort"]
+        return table_response(table, fmt, self.get_export_filename(), title=str(self.get_title()))
+
+    def get_export_filename(self):
+        return str(self.model._meta.verbose_name_plural)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["summary"] = self.get_summary(ctx["filter"].qs)
+        ctx["create_url_name"] = self.create_url_name if self.can_create() else None
+        ctx["import_url_name"] = self.import_url_name
+        ctx["export_formats"] = self.export_formats
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        ctx["querystring"] = query.urlencode()
+        return ctx
+
+
+class ObjectDetailView(ScopedViewMixin, DetailView):
+    """One record: its fields, transitions timeline, attachments and history."""
+
+    template_name = "generic/object_detail.html"
+    detail_fields: tuple = ()
+    show_history = True
+    workflow = None
+
+    def get_detail_rows(self):
+        obj = self.object
+        rows = []
+        for name in self.detail_fields:
+            field = obj._meta.get_field(name)
+            display = getattr(obj, f"get_{name}_display", None)
+            value = display() if display else getattr(obj, name)
+            rows.append((field.verbose_name, value))
+        return rows
+
+    def get_context_data(self, **kwargs):
+        from .attachments import attachments_for
+        from .workflow import transitions_for
+
+        from django.contrib.contenttypes.models import ContentType
+
+        ctx = super().get_context_data(**kwargs)
+        obj = self.object
+        ctx["title"] = str(obj)
+        ctx["detail_rows"] = self.get_detail_rows()
+        ctx["attachments"] = attachments_for(obj)
+        ctx["attach_ct"] = ContentType.objects.get_for_model(obj).pk
+        can_attach = getattr(obj, "can_attach", None)
+        ctx["can_attach"] = can_attach(self.request.user) if can_attach else False
+        timeline = list(transitions_for(obj))
+        try:
+            labels = dict(obj._meta.get_field("status").choices or ())
+        except FieldDoesNotExist:
+            labels = {}
+        for t in timeline:
+            t.to_label = labels.get(t.to_state, t.to_state)
+            t.from_label = labels.get(t.from_state, t.from_state)
+        ctx["timeline"] = timeline
+        if self.show_history and hasattr(self.object, "history"):
+            ctx["history"] = self.object.history.select_related("history_user")[:50]
+        return ctx
+
+
+class ObjectFormMixin(ScopedViewMixin):
+    """Forms receive `user` so their choice fields can be scoped (ScopedFormMixin)."""
+
+    template_name = "generic/object_form.html"
+    form_class = None
+    success_message = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = self.perform_save(form)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def perform_save(self, form):
+        """Save through the app's service; plain records without rules may use form.save()."""
+        return form.save()
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class ObjectCreateView(ObjectFormMixin, FormView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("New %(model)s") % {"model": self.model._meta.verbose_name}
+        return ctx
+
+
+class ObjectEditView(ObjectFormMixin, FormView):
+    """Edit an object the user may see; `can_edit(user, obj)` decides further."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        if not self.can_edit(request.user, self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs["pk"])
+        except self.model.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def can_edit(self, user, obj) -> bool:
+        return True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Edit %(object)s") % {"object": self.object}
+        ctx["object"] = self.object
+        return ctx
+
+
+class ObjectDeleteView(ScopedViewMixin, DeleteView):
+    """Confirmation page, then delete; a record still referenced elsewhere is refused politely."""
+
+    template_name = "generic/object_confirm_delete.html"
+    success_url_name = None
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object.delete()
+        except ProtectedError:
+            messages.error(self.request, _("“%(obj)s” is still used by other records and cannot be deleted.") % {"obj": self.object})
+            return redirect(self.object.get_absolute_url())
+        messages.success(self.request, _("“%(obj)s” was deleted.") % {"obj": self.object})
+        return redirect(self.success_url_name)
+
+
+class ImportView(LoginRequiredMixin, FormView):
+    """Upload -> preview (every row, its errors) -> confirm. All rows or none.
+
+    The uploaded file is kept under MEDIA_ROOT/imports/ between preview and confirm, named by a
+    random token held in the session, so the confirm step imports exactly what was previewed.
+    """
+
+    importer_class = None
+    template_name = "generic/import.html"
+    success_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.importer_class.can_import(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        from django import forms
+
+        from .forms import UploadForm
+
+        options = self.importer_class.options_form_class
+        if options is None:
+            return UploadForm
+        return type("ImportForm", (UploadForm, options), {})
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.importer_class.options_form_class is not None:
+            kwargs["user"] = self.request.user
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("template"):
+            import io
+
+            from .export import XLSX_MIME
+            from django.http import HttpResponse
+            from django.utils.encoding import escape_uri_path
+
+            buf = io.BytesIO()
+            self.importer_class(user=request.user).write_template(buf)
+            response = HttpResponse(buf.getvalue(), content_type=XLSX_MIME)
+            name = f"{self.importer_class.template_filename}.xlsx"
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        token = request.POST.get("confirm_token")
+        if token:
+            return self.confirm(token)
+        return super().post(request, *args, **kwargs)
+
+    def _store(self, upload) -> str:
+        import secrets
+
+        from django.core.files.storage import default_storage
+
+        token = secrets.token_hex(16)
+        upload.seek(0)
+        path = default_storage.save(f"imports/{self.request.user.pk}/{token}", upload)
+        self.request.session[f"import:{token}"] = path
+        return token
+
+    def _options(self, form) -> dict:
+        return {k: v for k, v in form.cleaned_data.items() if k != "file"}
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        options = self._options(form)
+        importer = self.importer_class(user=self.request.user, options=options)
+        result = importer.run(upload, dry_run=True)
+        token = self._store(upload) if result.ok else ""
+        if token:
+            self.request.session[f"import:{token}:options"] = {
+                k: (v.pk if hasattr(v, "pk") else v) for k, v in options.items()
+            }
+        return self.render_to_response(self.get_context_data(form=form, result=result, token=token))
+
+    def confirm(self, token):
+        from django.core.files.storage import default_storage
+
+        path = self.request.session.pop(f"import:{token}", None)
+        raw_options = self.request.session.pop(f"import:{token}:options", {})
+        if not path or not default_storage.exists(path):
+            messages.error(self.request, _("The preview has expired. Please upload the file again."))
+            return redirect(self.request.path)
+        form = self.get_form_class()(data=None, **{k: v for k, v in self.get_form_kwargs().items() if k == "user"})
+        options = self.importer_class.restore_options(raw_options, user=self.request.user) \
+            if hasattr(self.importer_class, "restore_options") else raw_options
+        importer = self.importer_class(user=self.request.user, options=options)
+        with default_storage.open(path, "rb") as fh:
+            result = importer.run(fh, dry_run=False)
+        default_storage.delete(path)
+        if not result.saved:
+            return self.render_to_response(self.get_context_data(form=form, result=result, token=""))
+        messages.success(self.request, _("Imported %(count)d rows.") % {"count": result.saved})
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        from django.urls import reverse
+
+        return reverse(self.success_url_name)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["importer"] = self.importer_class
+        ctx["title"] = self.importer_class.title
+        ctx["columns"] = self.importer_class.columns
+        return ctx

@@ -1,0 +1,1 @@
+"""Placeholder package: this app is built by its own issue; see README."""

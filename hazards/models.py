@@ -1,0 +1,440 @@
+"""Inspections (checklists), the hazard register with its closed-loop workflow, listed
+supervision, the accountability register and public tips."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaign_site.accounts.models import BUREAU_ROLES, Department, Organisation, Person
+from campaign_site.accounts.scoping import ScopedQuerySet, user_scope_paths
+from campaign_site.generic.workflow import Transition, Workflow
+
+# --------------------------------------------------------------------------------------------
+# Inspections
+# --------------------------------------------------------------------------------------------
+
+
+class InspectionKind(models.TextChoices):
+    SELF = "self", _("Self-inspection")
+    LEADER = "leader", _("Leader-led inspection")
+    BUREAU = "bureau", _("Bureau supervision")
+    UNANNOUNCED = "unannounced", _("Unannounced inspection")
+    LOOKBACK = "lookback", _("Look-back")
+
+
+class InspectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class InspectionQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """An unannounced inspection stays invisible to the school until it starts; the bureau
+        that planned it (and anyone above) sees it all along."""
+        qs = super().visible_to(user)
+        paths = user_scope_paths(user)
+        if paths is None:
+            return qs
+        bureau_paths = [
+            m.organisation.path
+            for m in user.memberships.filter(is_active=True, role__in=BUREAU_ROLES).select_related("organisation")
+        ]
+        hidden = models.Q(kind=InspectionKind.UNANNOUNCED, status=InspectionStatus.PLANNED)
+        if bureau_paths:
+            from functools import reduce
+            from operator import or_
+
+            hidden &= ~reduce(or_, (models.Q(organisation__path__startswith=p) for p in bureau_paths))
+        return qs.exclude(hidden)
+
+
+class InspectionSchedule(models.Model):
+    """A recurring inspection (e.g. the weekly bullying screening, 一周一排查)."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Every week")
+        HALF_MONTH = "half_month", _("Every half month")
+        MONTHLY = "monthly", _("Every month")
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
+                                     related_name="inspection_schedules")
+    title = models.CharField(_("title"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices, default=InspectionKind.SELF)
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    focus_areas = models.ManyToManyField("campaigns.FocusArea", verbose_name=_("focus areas"), blank=True,
+                                         related_name="+")
+    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequency.choices)
+    next_due = models.DateField(_("next due"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned to"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recurring inspection")
+        verbose_name_plural = _("recurring inspections")
+        ordering = ["next_due", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Inspection(models.Model):
+    organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
+                                     related_name="inspections")
+    kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=InspectionStatus.choices,
+                              default=InspectionStatus.IN_PROGRESS)
+    title = models.CharField(_("title"), max_length=200)
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="inspections")
+    planned_for = models.DateField(_("date"), default=timezone.localdate)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("led by"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="led_inspections",
+                               help_text=_("The principal or other leader who led it (leader-led inspections)."))
+    leader_role = models.CharField(_("leader's role"), max_length=20, blank=True)
+    bureau = models.ForeignKey(Organisation, verbose_name=_("planned by bureau"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    schedule = models.ForeignKey(InspectionSchedule, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="inspections")
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-planned_for", "-pk"]
+        indexes = [models.Index(fields=["organisation", "kind", "planned_for"])]
+
+    def __str__(self):
+        return f"{self.planned_for:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("hazards:inspection_detail", args=[self.pk])
+
+
+class ItemResult(models.TextChoices):
+    PENDING = "pending", _("Not checked")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    NA = "na", _("Not applicable")
+
+
+class InspectionItem(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="items")
+    check_item = models.ForeignKey("campaigns.CheckItem", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    focus_area = models.ForeignKey("campaigns.FocusArea", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("check item"))
+    result = models.CharField(_("result"), max_length=10, choices=ItemResult.choices, default=ItemResult.PENDING)
+    note = models.TextField(_("note"), blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    history = HistoricalRecords()
+
+    scope_field = "inspection__organisation"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inspection item")
+        verbose_name_plural = _("inspection items")
+        ordering = ["inspection", "order", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def organisation(self):
+        return self.inspection.organisation
+
+    @property
+    def organisation_id(self):
+        return self.inspection.organisation_id
+
+
+# --------------------------------------------------------------------------------------------
+# The hazard register
+# --------------------------------------------------------------------------------------------
+
+
+class HazardLevel(models.TextChoices):
+    GENERAL = "general", _("General")
+    MAJOR = "major", _("Major")
+
+
+class HazardSource(models.TextChoices):
+    SELF = "self", _("Self-inspection")
+    LEADER = "leader", _("Leader-led inspection")
+    BUREAU = "bureau", _("Bureau supervision")
+    UNANNOUNCED = "unannounced", _("Unannounced inspection")
+    TIP = "tip", _("Public tip")
+    LOOKBACK = "lookback", _("Look-back")
+    MODULE = "module", _("Generated by another module")
+    LEDGER = "ledger", _("Imported ledger")
+
+
+class HazardStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    RECTIFYING = "rectifying", _("Rectifying")
+    SUBMITTED = "submitted", _("Rectification submitted")
+    AWAITING_SIGNOFF = "awaiting_signoff", _("Awaiting sign-off")
+    AWAITING_DELISTING = "awaiting_delisting", _("Awaiting bureau delisting")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (
+    HazardStatus.REGISTERED, HazardStatus.RECTIFYING, HazardStatus.SUBMITTED,
+    HazardStatus.AWAITING_SIGNOFF, HazardStatus.AWAITING_DELISTING,
+)
+
+# The closed loop (闭环管理). Services add the rules on who may do each step.
+HAZARD_FLOW = Workflow(
+    Transition("start", source=[HazardStatus.REGISTERED], target=HazardStatus.RECTIFYING,
+               label=_("Start rectification")),
+    Transition("submit", source=[HazardStatus.RECTIFYING], target=HazardStatus.SUBMITTED,
+               label=_("Submit rectification")),
+    Transition("reinspect_pass", source=[HazardStatus.SUBMITTED], target=HazardStatus.AWAITING_SIGNOFF,
+               label=_("Re-inspection passed"), style="success"),
+    Transition("reinspect_fail", source=[HazardStatus.SUBMITTED], target=HazardStatus.RECTIFYING,
+               label=_("Re-inspection failed"), style="danger", note_required=True),
+    Transition("sign_off", source=[HazardStatus.AWAITING_SIGNOFF], target=HazardStatus.CLOSED,
+               label=_("Sign off and close"), style="success"),
+    Transition("sign_off_listed", source=[HazardStatus.AWAITING_SIGNOFF], target=HazardStatus.AWAITING_DELISTING,
+               label=_("Sign off and request delisting"), style="success"),
+    Transition("delist", source=[HazardStatus.AWAITING_DELISTING], target=HazardStatus.CLOSED,
+               label=_("Bureau re-inspection passed: delist"), style="success"),
+    Transition("delist_refuse", source=[HazardStatus.AWAITING_DELISTING], target=HazardStatus.RECTIFYING,
+               label=_("Bureau re-inspection failed"), style="danger", note_required=True),
+)
+
+
+class HazardQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.open().filter(deadline__lt=today)
+
+
+class Hazard(models.Model):
+    organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
+                                     related_name="hazards")
+    number = models.CharField(_("hazard number"), max_length=48, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+    seq = models.PositiveIntegerField(editable=False)
+    title = models.CharField(_("hazard"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="hazards")
+    focus_area = models.ForeignKey("campaigns.FocusArea", verbose_name=_("focus area"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="hazards")
+    check_item = models.ForeignKey("campaigns.CheckItem", verbose_name=_("check item"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="hazards")
+    level = models.CharField(_("level"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
+    location = models.CharField(_("location"), max_length=200)
+    found_on = models.DateField(_("found on"))
+    found_by = models.ForeignKey(Person, verbose_name=_("found by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=20, choices=HazardSource.choices, default=HazardSource.SELF)
+    measures = models.TextField(_("rectification measures"), blank=True)
+    deadline = models.DateField(_("deadline"))
+    responsible_department = models.ForeignKey(Department, verbose_name=_("responsible department"), null=True,
+                                               blank=True, on_delete=models.PROTECT, related_name="hazards")
+    responsible_person = models.ForeignKey(Person, verbose_name=_("responsible person"), null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="responsible_hazards")
+    funds = models.DecimalField(_("funds (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    interim_measures = models.TextField(_("interim control measures"), blank=True)
+    watcher = models.ForeignKey(Person, verbose_name=_("watcher"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="watched_hazards")
+    rectification_note = models.TextField(_("rectification done"), blank=True)
+    rectified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rectification submitted by"),
+                                     null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rectified_at = models.DateTimeField(_("rectification submitted at"), null=True, blank=True)
+    reinspection_result = models.TextField(_("re-inspection result"), blank=True)
+    reinspected_by = models.ForeignKey(Person, verbose_name=_("re-inspected by"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    reinspected_on = models.DateField(_("re-inspected on"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=HazardStatus.choices,
+                              default=HazardStatus.REGISTERED)
+    # Recurring hazards (屡查屡有)
+    is_recurring = models.BooleanField(_("recurring"), default=False)
+    recurring_of = models.ForeignKey("self", verbose_name=_("earlier hazard"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="recurrences")
+    cause_analysis = models.TextField(_("cause analysis"), blank=True)
+    # Listed supervision (挂牌督办) by the bureau, with the five fixes.
+    is_listed = models.BooleanField(_("listed for supervision"), default=False)
+    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("listed by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    listed_at = models.DateTimeField(_("listed at"), null=True, blank=True)
+    listing_bureau = models.ForeignKey(Organisation, verbose_name=_("supervising bureau"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="listed_hazards")
+    listing_measure = models.TextField(_("measure"), blank=True)
+    listing_owner = models.CharField(_("owner"), max_length=120, blank=True)
+    listing_funds = models.CharField(_("funds"), max_length=120, blank=True)
+    bureau_deadline = models.DateField(_("bureau deadline"), null=True, blank=True)
+    contingency_plan = models.TextField(_("contingency plan"), blank=True)
+    delisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delisted by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    delisted_at = models.DateTimeField(_("delisted at"), null=True, blank=True)
+    # Where it came from
+    inspection_item = models.ForeignKey(InspectionItem, verbose_name=_("inspection item"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="hazards")
+    finding_key = models.CharField(max_length=120, null=True, blank=True, editable=False,
+                                   help_text="Key of the finding of another module that opened it (idempotent).")
+    evidence_url = models.CharField(_("evidence"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hazard")
+        verbose_name_plural = _("hazards")
+        ordering = ["-found_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "seq"], name="hazard_number_per_school_year"),
+            models.UniqueConstraint(fields=["finding_key"], condition=models.Q(finding_key__isnull=False),
+                                    name="hazard_finding_once"),
+            models.CheckConstraint(condition=models.Q(deadline__gte=models.F("found_on")),
+                                   name="hazard_deadline_not_before_found"),
+            models.CheckConstraint(condition=~models.Q(is_listed=True) | models.Q(level="major"),
+                                   name="hazard_only_major_listed"),
+            models.CheckConstraint(condition=models.Q(funds__isnull=True) | models.Q(funds__gte=0),
+                                   name="hazard_funds_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["-found_on", "-id"], name="hazard_default_order"),
+            models.Index(fields=["level", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("hazards:hazard_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.deadline < (today or timezone.localdate())
+
+    @property
+    def effective_deadline(self):
+        return self.bureau_deadline or self.deadline
+
+
+# --------------------------------------------------------------------------------------------
+# Accountability register (追责问责清单)
+# --------------------------------------------------------------------------------------------
+
+
+class AccountabilityRecord(models.Model):
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT,
+                                     related_name="accountability_records")
+    person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("department"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    hazards = models.ManyToManyField(Hazard, verbose_name=_("related hazards"), blank=True,
+                                     related_name="accountability_records")
+    reason = models.TextField(_("reason"))
+    measure = models.TextField(_("measure taken"))
+    decided_on = models.DateField(_("date"))
+    decided_by = models.CharField(_("decided by"), max_length=120)
+    made_public = models.BooleanField(_("exposed in a circular"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accountability record")
+        verbose_name_plural = _("accountability register")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(department__isnull=False),
+                name="accountability_names_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person or self.department} · {self.decided_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("hazards:accountability_detail", args=[self.pk])
+
+
+# --------------------------------------------------------------------------------------------
+# Public tips (公开举报)
+# --------------------------------------------------------------------------------------------
+
+
+class TipStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, being reviewed")
+    ACCEPTED = "accepted", _("Accepted as a hazard")
+    REJECTED = "rejected", _("Not accepted")
+
+
+class Tip(models.Model):
+    organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
+                                     related_name="tips")
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
+    description = models.TextField(_("what is the hazard"))
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    contact_name = models.CharField(_("your name (optional)"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("your phone (optional)"), max_length=30, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=TipStatus.choices, default=TipStatus.RECEIVED)
+    reject_reason = models.TextField(_("reason"), blank=True)
+    hazard = models.OneToOneField(Hazard, verbose_name=_("hazard"), null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="tip")
+    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("triaged by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public tip")
+        verbose_name_plural = _("public tips")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.tracking_code
+
+    def get_absolute_url(self):
+        return reverse("hazards:tip_detail", args=[self.pk])
