@@ -1,0 +1,1 @@
+"""Demo data for the hazards app (registered with campaign_site.generic.demo)."""

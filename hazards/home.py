@@ -1,0 +1,1 @@
+"""Home page widgets of the hazards app (registered with campaign_site.generic.home)."""

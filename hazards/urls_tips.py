@@ -1,0 +1,2 @@
+"""Tip triage and Excel ledger import/export URLs, included in the "hazards" namespace."""
+urlpatterns = []
