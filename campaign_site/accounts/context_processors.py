@@ -8,9 +8,7 @@ def navigation(request):
     context = {"APP_NAME": settings.APP_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        memberships = list(
-            user.memberships.filter(is_active=True).select_related("organisation").order_by("organisation__path")
-        )
+        memberships = getattr(request, "memberships", [])
         context["my_memberships"] = memberships
         context["nav_items"] = nav_registry.items_for(user, roles={m.role for m in memberships})
         context["unread_notice_count"] = user.notices.filter(read_at__isnull=True).count()

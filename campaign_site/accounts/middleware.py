@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -35,29 +34,27 @@ class UserLanguageMiddleware:
 SESSION_KEY = "current_membership"
 
 
-def _current_membership(request):
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    memberships = list(user.memberships.filter(is_active=True).select_related("organisation").order_by("organisation__path"))
-    if not memberships:
-        return None
-    wanted = request.session.get(SESSION_KEY)
-    for m in memberships:
-        if m.pk == wanted:
-            return m
-    return memberships[0]
-
-
 class CurrentMembershipMiddleware:
-    """`request.membership` / `request.organisation`: the membership the user is acting in now."""
+    """`request.memberships`, `request.membership`, `request.organisation`: the user's active
+    memberships and the one they act in now (chosen in the header, kept in the session).
+    Plain attributes (None when there is none), set with one query for logged-in users."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = SimpleLazyObject(lambda: _current_membership(request))
-        request.organisation = SimpleLazyObject(
-            lambda: request.membership.organisation if request.membership else None
-        )
+        request.memberships, request.membership, request.organisation = [], None, None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            memberships = list(
+                user.memberships.filter(is_active=True).select_related("organisation").order_by("organisation__path")
+            )
+            wanted = request.session.get(SESSION_KEY)
+            current = next((m for m in memberships if m.pk == wanted), memberships[0] if memberships else None)
+            request.memberships = memberships
+            if not user.is_superuser:  # seed the scoping cache: no second query for visible_to()
+                paths = sorted({m.organisation.path for m in memberships})
+                user._scope_paths = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+            request.membership = current
+            request.organisation = current.organisation if current else None
         return self.get_response(request)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign_site.accounts.models import PATH_STEP, Organisation
+from campaign_site.accounts.models import PATH_STEP, Organisation, Role
 from campaign_site.accounts.scoping import ScopedQuerySet, scope_q, user_scope_paths
 from campaign_site.generic.i18n import localized
 
@@ -28,9 +28,8 @@ class CampaignQuerySet(models.QuerySet):
             return self
         step = PATH_STEP + 1
         ancestors = {p[: i + step] for p in paths for i in range(0, len(p), step)}
-        return self.filter(
-            models.Q(is_template=True) | models.Q(organisation__path__in=ancestors) | scope_q(user, "organisation__path")
-        )
+        issued_above = models.Q(organisation__path__in=ancestors) & ~models.Q(status=CampaignStatus.DRAFT)
+        return self.filter(models.Q(is_template=True) | issued_above | scope_q(user, "organisation__path"))
 
     def templates(self):
         return self.filter(is_template=True)
@@ -96,15 +95,43 @@ class Campaign(models.Model):
     def __str__(self):
         return self.label
 
+    def get_absolute_url(self):
+        return reverse("campaigns:detail", args=[self.pk])
+
     @property
     def label(self) -> str:
         return localized(self, "title")
 
-    def get_absolute_url(self):
-        return reverse("campaigns:detail", args=[self.pk])
-
     def plan_deadline(self):
-        return self.deadlines.filter(kind=DeadlineKind.PLAN).order_by("date").first()
+        return self.deadlines.filter(kind=DeadlineKind.PLAN, date__isnull=False).order_by("date").first()
+
+    def can_manage(self, user) -> bool:
+        """The issuing bureau's safety staff (or an administrator above it) edit and run the campaign."""
+        if self.is_template or self.organisation_id is None:
+            return False
+        if user.is_superuser:
+            return True
+        return user.has_role(self.organisation, Role.BUREAU_SAFETY, Role.ADMIN)
+
+    def can_attach(self, user) -> bool:
+        return self.can_manage(user)
+
+    @property
+    def is_editable(self) -> bool:
+        return not self.is_template and self.status != CampaignStatus.CLOSED
+
+
+class CampaignPartQuerySet(models.QuerySet):
+    """Phases, deadlines, focus areas: visible with their campaign."""
+
+    campaign_field = "campaign"
+
+    def visible_to(self, user):
+        return self.filter(**{f"{self.campaign_field}__in": Campaign.objects.visible_to(user).values("pk")})
+
+
+class CheckItemQuerySet(CampaignPartQuerySet):
+    campaign_field = "focus_area__campaign"
 
 
 class PhaseKind(models.TextChoices):
@@ -123,6 +150,8 @@ class Phase(models.Model):
     end = models.DateField(_("end"))
     duties = models.JSONField(_("duties"), default=list, blank=True, help_text='[{"zh": "...", "en": "..."}]')
     history = HistoricalRecords()
+
+    objects = CampaignPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phase")
@@ -158,6 +187,8 @@ class Deadline(models.Model):
     note_en = models.TextField(blank=True)
     history = HistoricalRecords()
 
+    objects = CampaignPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
@@ -184,11 +215,15 @@ class Requirement(models.Model):
     code = models.CharField(max_length=40)
     text = models.TextField(_("text"))
     text_en = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = CampaignPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("requirement")
         verbose_name_plural = _("requirements")
         ordering = ["campaign", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="requirement_code_unique")]
 
     def __str__(self):
         return self.label
@@ -205,6 +240,8 @@ class FocusArea(models.Model):
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = CampaignPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("focus area")
@@ -227,6 +264,8 @@ class CheckItem(models.Model):
     text = models.TextField(_("check item"))
     text_en = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = CheckItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("check item")
@@ -262,9 +301,14 @@ class ImplementationPlan(models.Model):
     members = models.TextField(_("other members"), blank=True)
     known_major_hazards = models.TextField(_("major hazards already known"), blank=True)
     text = models.TextField(_("plan text"), blank=True, help_text=_("Extracted from the uploaded document."))
+    text_extracted = models.BooleanField(_("text read from the document"), default=False)
     similarity = models.FloatField(_("overlap with the bureau's plan"), default=0)
     overlap = models.JSONField(default=list, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(
+        _("first submitted at"), null=True, blank=True,
+        help_text=_("On time or late is judged by the first submission; a resubmission after return keeps it."),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -291,6 +335,21 @@ class ImplementationPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:plan_detail", args=[self.pk])
+
+    @property
+    def is_flagged(self) -> bool:
+        from .similarity import COPY_THRESHOLD
+
+        return self.similarity >= COPY_THRESHOLD
+
+    def can_attach(self, user) -> bool:
+        # The plan document arrives only through plan_submit (its text is read and compared).
+        return False
+
+    def can_review(self, user) -> bool:
+        if user.is_superuser:
+            return True
+        return user.has_role(self.campaign.organisation, Role.BUREAU_SAFETY, Role.ADMIN)
 
 
 class ActivityKind(models.TextChoices):
@@ -329,3 +388,15 @@ class Activity(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:activity_detail", args=[self.pk])
+
+    def can_edit(self, user) -> bool:
+        return user.is_superuser or user.has_role(self.organisation, *ACTIVITY_ROLES)
+
+    def can_attach(self, user) -> bool:
+        return self.can_edit(user)
+
+
+# Who records trainings and drills: the school's safety officer and leaders, a bureau's safety staff.
+ACTIVITY_ROLES = (Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER, Role.BUREAU_SAFETY, Role.ADMIN)
+# Who submits a school's implementation plan.
+PLAN_SUBMIT_ROLES = (Role.SAFETY_OFFICER, Role.PRINCIPAL)
