@@ -236,3 +236,4 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 APP_NAME = _("Campus Hazard Management System")
+APP_SHORT_NAME = _("Campus Safety")

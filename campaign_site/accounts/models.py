@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +48,8 @@ BUREAU_ROLES = frozenset({Role.BUREAU_SAFETY, Role.BUREAU_INSPECTOR, Role.BUREAU
 LEADER_ROLES = frozenset({Role.PRINCIPAL, Role.OTHER_LEADER})
 # Bureau roles that manage schools and users below them.
 BUREAU_MANAGER_ROLES = frozenset({Role.BUREAU_SAFETY, Role.ADMIN})
+# Roles that keep a school's departments and staff list (plus the bureau managers above it).
+STAFF_MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.SAFETY_OFFICER}) | BUREAU_MANAGER_ROLES
 
 
 class OrganisationQuerySet(ScopedQuerySet):
@@ -97,6 +100,9 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("accounts:organisation_detail", args=[self.pk])
+
     @property
     def is_school(self) -> bool:
         return self.kind == OrgKind.SCHOOL
@@ -137,6 +143,26 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("accounts:organisation_detail", args=[self.organisation_id])
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Users holding (or having held) a role at an organisation `user` may see, and `user` themself."""
+        from .scoping import scope_q, user_scope_paths
+
+        if user_scope_paths(user) is None:
+            return self.all()
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        roles = Membership.objects.filter(user=models.OuterRef("pk")).filter(scope_q(user, "organisation__path"))
+        return self.filter(models.Q(models.Exists(roles)) | models.Q(pk=user.pk))
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
@@ -144,7 +170,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
     )
-    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = ScopedUserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -152,6 +180,9 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:user_detail", args=[self.pk])
 
     @property
     def display_name(self) -> str:
@@ -236,3 +267,6 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:person_detail", args=[self.pk])

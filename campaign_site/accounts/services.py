@@ -1,12 +1,32 @@
-"""Writes to organisations, people and memberships."""
+"""Writes to organisations, departments, people, users and memberships.
+
+Every function that a person triggers takes `actor` and checks, here, that the actor may do it:
+bureau managers (BUREAU_MANAGER_ROLES) manage the organisations and users below their bureau;
+principals and safety officers manage their own school's departments and staff. `actor=None`
+means the system itself (demo data, management commands).
+"""
 from __future__ import annotations
+
+import secrets
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaign_site.generic.errors import DomainError
 
-from .models import Department, Membership, Organisation, OrgKind, Person, User
+from .models import (
+    BUREAU_MANAGER_ROLES,
+    BUREAU_ROLES,
+    SCHOOL_ROLES,
+    STAFF_MANAGER_ROLES,
+    Department,
+    Membership,
+    Organisation,
+    OrgKind,
+    Person,
+    Role,
+    User,
+)
 
 ALLOWED_PARENT = {
     OrgKind.CITY_BUREAU: (None,),
@@ -14,15 +34,91 @@ ALLOWED_PARENT = {
     OrgKind.SCHOOL: (OrgKind.DISTRICT_BUREAU, OrgKind.CITY_BUREAU),
 }
 
+# Letters and digits that cannot be mistaken for one another when read aloud or copied by hand.
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(length: int = 10) -> str:
+    """A temporary password a manager can pass on (letters and digits, never ambiguous)."""
+    while True:
+        pw = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(length))
+        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+            return pw
+
+
+# Random temporary passwords (about 57 bits) need far fewer PBKDF2 rounds than chosen ones; Django
+# re-hashes with the full work factor at the first login (`must_update`). Keeps a roster import of
+# hundreds of users within one request.
+TEMPORARY_PASSWORD_ITERATIONS = 20_000
+
+
+def set_temporary_password(user: User, password: str) -> None:
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
+
+    default = get_hasher()
+    if isinstance(default, PBKDF2PasswordHasher):
+        hasher = type(default)()
+        hasher.iterations = min(TEMPORARY_PASSWORD_ITERATIONS, default.iterations)
+        user.password = make_password(password, hasher=hasher)
+    else:
+        user.set_password(password)
+
+
+# -- permission predicates (used by services, views and navigation) ------------------------------
+
+def can_manage_organisation(actor, organisation: Organisation) -> bool:
+    """A bureau manager at or above `organisation` (or a superuser)."""
+    if actor is None or actor.is_superuser:
+        return True
+    return actor.has_role(organisation, *BUREAU_MANAGER_ROLES)
+
+
+def can_manage_staff(actor, organisation: Organisation) -> bool:
+    """Departments and staff records: the school's principal/safety officer, or a bureau manager above."""
+    if actor is None or actor.is_superuser:
+        return True
+    return actor.has_role(organisation, *STAFF_MANAGER_ROLES)
+
+
+def can_manage_user(actor, user: User) -> bool:
+    """The actor manages every organisation where `user` holds an active role."""
+    if actor is None or actor.is_superuser:
+        return True
+    if user.is_superuser:
+        return False
+    memberships = list(user.memberships.select_related("organisation"))
+    active = [m for m in memberships if m.is_active]
+    orgs = [m.organisation for m in (active or memberships)]
+    return bool(orgs) and all(can_manage_organisation(actor, org) for org in orgs)
+
+
+def is_manager(user) -> bool:
+    """Holds a managing bureau role anywhere (shows the management pages)."""
+    return user.is_superuser or user.memberships.filter(is_active=True, role__in=BUREAU_MANAGER_ROLES).exists()
+
+
+def _require(allowed: bool, message: str | None = None):
+    if not allowed:
+        raise DomainError(message or _("You are not allowed to do this here."), code="forbidden")
+
+
+# -- organisations -------------------------------------------------------------------------------
 
 @transaction.atomic
 def organisation_create(*, name: str, code: str, kind: str, parent: Organisation | None = None,
-                        school_type: str = "", address: str = "", phone: str = "") -> Organisation:
+                        school_type: str = "", address: str = "", phone: str = "",
+                        actor: User | None = None) -> Organisation:
     """Create an organisation in the tree and give it its materialised path."""
+    name, code = (name or "").strip(), (code or "").strip()
+    if not name or not code:
+        raise DomainError(_("Please enter the name and the institution code."))
     parent_kind = parent.kind if parent else None
     if parent_kind not in ALLOWED_PARENT[kind]:
         raise DomainError(_("A %(kind)s cannot be placed under “%(parent)s”.")
                           % {"kind": OrgKind(kind).label, "parent": parent or "—"})
+    if actor is not None:
+        _require(parent is not None and can_manage_organisation(actor, parent),
+                 _("You can only add organisations below a bureau you manage."))
     if kind == OrgKind.SCHOOL and not school_type:
         raise DomainError(_("Please choose the school type."))
     if Organisation.objects.filter(code=code).exists():
@@ -37,53 +133,195 @@ def organisation_create(*, name: str, code: str, kind: str, parent: Organisation
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
-    """Change name, type, address, phone, active flag (not the place in the tree)."""
+def organisation_update(*, organisation: Organisation, actor: User | None = None, **fields) -> Organisation:
+    """Change name, code, type, address, phone, active flag (not the place in the tree)."""
     allowed = {"name", "school_type", "address", "phone", "is_active", "code"}
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
-    if "code" in fields and Organisation.objects.filter(code=fields["code"]).exclude(pk=organisation.pk).exists():
-        raise DomainError(_("The institution code %(code)s is already used.") % {"code": fields["code"]})
-    for key, value in fields.items():
-        setattr(organisation, key, value)
-    organisation.save(update_fields=list(fields))
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if actor is not None:
+        _require(can_manage_organisation(actor, organisation))
+        if fields.get("is_active") is False and organisation.is_active and not actor.is_superuser and \
+                actor.memberships.filter(is_active=True, organisation=organisation).exists():
+            raise DomainError(_("You cannot deactivate your own organisation."))
+    if "code" in fields:
+        fields["code"] = (fields["code"] or "").strip()
+        if not fields["code"]:
+            raise DomainError(_("Please enter the institution code."))
+        if Organisation.objects.filter(code=fields["code"]).exclude(pk=organisation.pk).exists():
+            raise DomainError(_("The institution code %(code)s is already used.") % {"code": fields["code"]})
+    if "school_type" in fields:
+        if organisation.is_school and not fields["school_type"]:
+            raise DomainError(_("Please choose the school type."))
+        if not organisation.is_school:
+            fields["school_type"] = ""
+    changed = [key for key, value in fields.items() if getattr(organisation, key) != value]
+    for key in changed:
+        setattr(organisation, key, fields[key])
+    if changed:
+        organisation.save(update_fields=changed)
     return organisation
 
+
+# -- departments ---------------------------------------------------------------------------------
+
+def _check_department_name(organisation: Organisation, name: str, exclude_pk=None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Please enter the department name."))
+    qs = Department.objects.filter(organisation=organisation, name=name)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise DomainError(_("%(org)s already has a department called “%(name)s”.")
+                          % {"org": organisation, "name": name})
+    return name
+
+
+@transaction.atomic
+def department_create(*, organisation: Organisation, name: str, actor: User | None) -> Department:
+    if actor is not None:
+        _require(can_manage_staff(actor, organisation))
+    name = _check_department_name(organisation, name)
+    return Department.objects.create(organisation=organisation, name=name)
+
+
+@transaction.atomic
+def department_rename(*, department: Department, name: str, actor: User | None) -> Department:
+    department = Department.objects.select_for_update().select_related("organisation").get(pk=department.pk)
+    if actor is not None:
+        _require(can_manage_staff(actor, department.organisation))
+    department.name = _check_department_name(department.organisation, name, exclude_pk=department.pk)
+    department.save(update_fields=["name"])
+    return department
+
+
+# -- staff (Person) ------------------------------------------------------------------------------
+
+def _check_person_fields(organisation: Organisation, fields: dict) -> None:
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+        if not fields["name"]:
+            raise DomainError(_("Please enter the name."))
+    department = fields.get("department")
+    if department is not None and department.organisation_id != organisation.pk:
+        raise DomainError(_("The department “%(dept)s” does not belong to %(org)s.")
+                          % {"dept": department, "org": organisation})
+    user = fields.get("user")
+    if user is not None:
+        if not user.memberships.filter(is_active=True, organisation=organisation).exists():
+            raise DomainError(_("%(user)s has no role at %(org)s, so the login cannot be linked here.")
+                              % {"user": user.username, "org": organisation})
+
+
+@transaction.atomic
+def person_create(*, organisation: Organisation, name: str, actor: User | None, department: Department | None = None,
+                  position: str = "", phone: str = "", user: User | None = None) -> Person:
+    if actor is not None:
+        _require(can_manage_staff(actor, organisation))
+    fields = {"name": name, "department": department, "position": position, "phone": phone, "user": user}
+    _check_person_fields(organisation, fields)
+    if user is not None and Person.objects.filter(user=user).exists():
+        raise DomainError(_("The login %(user)s is already linked to another staff member.") % {"user": user.username})
+    return Person.objects.create(organisation=organisation, **fields)
+
+
+@transaction.atomic
+def person_update(*, person: Person, actor: User | None, **fields) -> Person:
+    allowed = {"name", "department", "position", "phone", "user"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
+    person = Person.objects.select_for_update().select_related("organisation").get(pk=person.pk)
+    if actor is not None:
+        _require(can_manage_staff(actor, person.organisation))
+    _check_person_fields(person.organisation, fields)
+    user = fields.get("user")
+    if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        raise DomainError(_("The login %(user)s is already linked to another staff member.") % {"user": user.username})
+    changed = [key for key, value in fields.items() if getattr(person, key) != value]
+    for key in changed:
+        setattr(person, key, fields[key])
+    if changed:
+        person.save(update_fields=changed)
+    return person
+
+
+def person_get_or_create(*, organisation: Organisation, name: str, department: Department | None = None) -> Person:
+    person = Person.objects.filter(organisation=organisation, name=name).first()
+    if person is None:
+        person = Person.objects.create(organisation=organisation, name=name, department=department)
+    return person
+
+
+# -- users and memberships -----------------------------------------------------------------------
 
 @transaction.atomic
 def user_create(*, username: str, full_name: str, password: str | None = None, email: str = "",
                 phone: str = "", organisation: Organisation | None = None, roles=(),
-                department: Department | None = None) -> User:
-    if User.objects.filter(username=username).exists():
+                department: Department | None = None, actor: User | None = None,
+                temporary_password: bool = False) -> User:
+    """Create a login, its roles at `organisation` and its staff record (an existing unlinked one of the
+    same name is reused). A manager must give at least one role at an organisation they manage."""
+    username = (username or "").strip()
+    full_name = (full_name or "").strip()
+    if not username:
+        raise DomainError(_("Please enter the user name."))
+    if actor is not None:
+        _require(organisation is not None and can_manage_organisation(actor, organisation),
+                 _("You can only create users at organisations you manage."))
+        if not roles:
+            raise DomainError(_("Please choose at least one role."))
+    if department is not None and (organisation is None or department.organisation_id != organisation.pk):
+        raise DomainError(_("The department “%(dept)s” does not belong to %(org)s.")
+                          % {"dept": department, "org": organisation or "—"})
+    if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("The user name %(username)s is already taken.") % {"username": username})
     user = User(username=username, full_name=full_name, email=email, phone=phone)
-    if password:
+    if password and temporary_password:
+        set_temporary_password(user, password)
+    elif password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
     if organisation is not None:
         for role in roles:
-            membership_add(user=user, organisation=organisation, role=role)
-        person = Person.objects.filter(organisation=organisation, name=full_name, user__isnull=True).first()
+            membership_add(user=user, organisation=organisation, role=role, actor=actor)
+        person = Person.objects.filter(organisation=organisation, name=full_name or username,
+                                       user__isnull=True).first()
         if person is None:
-            person = Person.objects.create(organisation=organisation, name=full_name, department=department,
-                                           phone=phone)
+            person = Person.objects.create(organisation=organisation, name=full_name or username,
+                                           department=department, phone=phone)
         person.user = user
         person.save(update_fields=["user"])
     return user
 
 
-def membership_add(*, user: User, organisation: Organisation, role: str) -> Membership:
-    from .models import BUREAU_ROLES, SCHOOL_ROLES
+def _role_label(role: str) -> str:
+    return str(dict(Role.choices).get(role, role))
 
+
+@transaction.atomic
+def membership_add(*, user: User, organisation: Organisation, role: str, actor: User | None = None) -> Membership:
+    if role not in Role.values:
+        raise DomainError(_("Unknown role."))
     if organisation.is_school and role not in SCHOOL_ROLES:
         raise DomainError(_("“%(role)s” is a bureau role and cannot be given at a school.")
-                          % {"role": dict(Membership._meta.get_field("role").choices)[role]})
+                          % {"role": _role_label(role)})
     if organisation.is_bureau and role not in BUREAU_ROLES:
         raise DomainError(_("“%(role)s” is a school role and cannot be given at a bureau.")
-                          % {"role": dict(Membership._meta.get_field("role").choices)[role]})
+                          % {"role": _role_label(role)})
+    if actor is not None:
+        _require(can_manage_organisation(actor, organisation),
+                 _("You can only give roles at organisations you manage."))
+        if user.is_superuser and not actor.is_superuser:
+            raise DomainError(_("Only a system administrator can change a system administrator."))
+        if role == Role.ADMIN and not (actor.is_superuser or actor.has_role(organisation, Role.ADMIN)):
+            raise DomainError(_("Only an administrator can give the administrator role."))
+    if not organisation.is_active:
+        raise DomainError(_("%(org)s is deactivated; roles cannot be given there.") % {"org": organisation})
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role, defaults={"is_active": True}
     )
@@ -93,8 +331,69 @@ def membership_add(*, user: User, organisation: Organisation, role: str) -> Memb
     return membership
 
 
-def person_get_or_create(*, organisation: Organisation, name: str, department: Department | None = None) -> Person:
-    person = Person.objects.filter(organisation=organisation, name=name).first()
-    if person is None:
-        person = Person.objects.create(organisation=organisation, name=name, department=department)
-    return person
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User | None) -> Membership:
+    """Take a role away (kept in the history as inactive). The last role cannot go: deactivate instead."""
+    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    user = membership.user
+    if actor is not None:
+        _require(can_manage_organisation(actor, membership.organisation),
+                 _("You can only take away roles at organisations you manage."))
+        if user.pk == actor.pk and membership.role in BUREAU_MANAGER_ROLES and not actor.is_superuser:
+            raise DomainError(_("You cannot take away your own managing role."))
+    if not membership.is_active:
+        return membership
+    others = Membership.objects.filter(user=user, is_active=True).exclude(pk=membership.pk)
+    if not others.exists() and user.is_active:
+        raise DomainError(_("This is the user's last role. Deactivate the user instead."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def user_update(*, user: User, actor: User | None, **fields) -> User:
+    allowed = {"full_name", "email", "phone"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None:
+        _require(can_manage_user(actor, user))
+    changed = [key for key, value in fields.items() if getattr(user, key) != value]
+    for key in changed:
+        setattr(user, key, fields[key])
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor: User | None) -> User:
+    """Deactivate (the user can no longer log in; records keep their name) or reactivate a login."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None:
+        if user.pk == actor.pk:
+            raise DomainError(_("You cannot deactivate yourself."))
+        _require(can_manage_user(actor, user))
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, user: User, actor: User | None, password: str | None = None) -> str:
+    """Set a new temporary password and return it (to be shown once to the manager)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None:
+        if user.pk == actor.pk:
+            raise DomainError(_("Use “Change password” on your profile to change your own password."))
+        _require(can_manage_user(actor, user))
+    if password:
+        user.set_password(password)
+    else:
+        password = generate_password()
+        set_temporary_password(user, password)
+    user.save(update_fields=["password"])
+    return password

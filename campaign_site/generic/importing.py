@@ -126,4 +126,4 @@ class Importer:
         return result
 
     def write_template(self, fileobj) -> None:
-        write_xlsx(fileobj, headers=[c.header for c in self.columns], rows=self.example_rows, title=self.title)
+        write_xlsx(fileobj, headers=[c.header for c in self.columns], rows=self.example_rows, title=str(self.title))
