@@ -18,6 +18,11 @@ from campaign_site.generic.workflow import Transition, Workflow
 # --------------------------------------------------------------------------------------------
 
 
+# Roles that run inspections and register hazards (at the school, or bureau staff above it).
+INSPECTOR_ROLES = frozenset({"safety_officer", "principal", "other_leader", "bureau_safety", "bureau_inspector",
+                             "admin"})
+
+
 class InspectionKind(models.TextChoices):
     SELF = "self", _("Self-inspection")
     LEADER = "leader", _("Leader-led inspection")
@@ -53,6 +58,14 @@ class InspectionQuerySet(ScopedQuerySet):
         return qs.exclude(hidden)
 
 
+INSPECTION_FLOW = Workflow(
+    Transition("start", source=[InspectionStatus.PLANNED], target=InspectionStatus.IN_PROGRESS,
+               label=_("Start the inspection")),
+    Transition("complete", source=[InspectionStatus.IN_PROGRESS], target=InspectionStatus.COMPLETED,
+               label=_("Complete the inspection"), style="success"),
+)
+
+
 class InspectionSchedule(models.Model):
     """A recurring inspection (e.g. the weekly bullying screening, 一周一排查)."""
 
@@ -85,6 +98,9 @@ class InspectionSchedule(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("hazards:schedule_detail", args=[self.pk])
 
 
 class Inspection(models.Model):
@@ -121,12 +137,24 @@ class Inspection(models.Model):
         verbose_name_plural = _("inspections")
         ordering = ["-planned_for", "-pk"]
         indexes = [models.Index(fields=["organisation", "kind", "planned_for"])]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "planned_for"], condition=models.Q(schedule__isnull=False),
+                                    name="inspection_once_per_schedule_date"),
+        ]
 
     def __str__(self):
         return f"{self.planned_for:%Y-%m-%d} {self.title}"
 
     def get_absolute_url(self):
         return reverse("hazards:inspection_detail", args=[self.pk])
+
+    @property
+    def is_bureau_kind(self) -> bool:
+        return self.kind in (InspectionKind.BUREAU, InspectionKind.UNANNOUNCED)
+
+    def can_attach(self, user) -> bool:
+        return self.status != InspectionStatus.COMPLETED and (
+            user.is_superuser or user.has_role(self.organisation, *INSPECTOR_ROLES))
 
 
 class ItemResult(models.TextChoices):
@@ -231,9 +259,15 @@ class HazardQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
+    def with_effective_deadline(self):
+        """Annotate `due`: the bureau's deadline once it set one, else the school's."""
+        from django.db.models.functions import Coalesce
+
+        return self.annotate(due=Coalesce("bureau_deadline", "deadline"))
+
     def overdue(self, today=None):
         today = today or timezone.localdate()
-        return self.open().filter(deadline__lt=today)
+        return self.open().with_effective_deadline().filter(due__lt=today)
 
 
 class Hazard(models.Model):
@@ -347,7 +381,27 @@ class Hazard(models.Model):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, today=None) -> bool:
-        return self.is_open and self.deadline < (today or timezone.localdate())
+        return self.is_open and self.effective_deadline < (today or timezone.localdate())
+
+    def days_overdue(self, today=None) -> int:
+        return max(0, ((today or timezone.localdate()) - self.effective_deadline).days) if self.is_open else 0
+
+    @property
+    def needs_bureau_delisting(self) -> bool:
+        """A major or listed hazard is closed by the bureau, never by the school alone."""
+        return self.is_listed or self.level == HazardLevel.MAJOR
+
+    @property
+    def is_under_supervision(self) -> bool:
+        return self.is_listed and self.delisted_at is None
+
+    def can_attach(self, user) -> bool:
+        if not self.is_open:
+            return False
+        if user.is_superuser or user.has_role(self.organisation, *INSPECTOR_ROLES):
+            return True
+        person = self.responsible_person
+        return person is not None and person.user_id == user.pk
 
     @property
     def effective_deadline(self):

@@ -1,0 +1,161 @@
+"""Reads of the hazards app shared by views, home widgets, reports and the API. They take the
+acting user (or an explicit scope)."""
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign_site.accounts.models import BUREAU_ROLES, Person, Role
+
+from . import services
+from .models import (
+    HAZARD_FLOW,
+    OPEN_STATUSES,
+    Hazard,
+    HazardLevel,
+    HazardSource,
+    HazardStatus,
+    Inspection,
+    InspectionItem,
+)
+
+
+def _roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = user.__dict__.get("_hazard_roles")
+    if cached is None:
+        cached = set(user.memberships.filter(is_active=True).values_list("role", flat=True))
+        user.__dict__["_hazard_roles"] = cached
+    return cached
+
+
+def user_can_register(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(_roles(user) & set(services.REGISTER_ROLES)))
+
+
+def user_can_inspect(user) -> bool:
+    return user.is_authenticated and (user.is_superuser
+                                      or bool(_roles(user) & set(services.SCHOOL_INSPECTION_ROLES)))
+
+
+def user_can_plan_schedules(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(
+        _roles(user) & {Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER}))
+
+
+def user_can_keep_accountability(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(_roles(user) & set(services.ACCOUNTABILITY_ROLES)))
+
+
+def user_is_bureau(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(_roles(user) & set(BUREAU_ROLES)))
+
+
+def default_source(user, organisation) -> str:
+    """Source of a hazard registered by hand: the bureau's supervision or the school's own inspection."""
+    if user.is_authenticated and not user.is_superuser and user.is_bureau_staff_over(organisation) \
+            and not user.has_role(organisation, Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER):
+        return HazardSource.BUREAU
+    if user.is_authenticated and user.has_role(organisation, Role.PRINCIPAL, Role.OTHER_LEADER):
+        return HazardSource.LEADER
+    return HazardSource.SELF
+
+
+def hazard_status_counts(queryset) -> dict:
+    """Counts by status, open, overdue and total of a hazard queryset: one query."""
+    today = timezone.localdate()
+    qs = queryset.order_by()
+    if "due" not in qs.query.annotations:
+        qs = qs.with_effective_deadline()
+    agg = {f"s_{value}": Count("pk", filter=Q(status=value)) for value in HazardStatus.values}
+    row = qs.aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due__lt=today)),
+        major_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, level=HazardLevel.MAJOR)),
+        listed_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, is_listed=True)),
+        **agg,
+    )
+    out = {k: v for k, v in row.items() if not k.startswith("s_")}
+    out.update({k[2:]: v for k, v in row.items() if k.startswith("s_")})
+    return out
+
+
+def hazard_actions(user, hazard: Hazard) -> list[dict]:
+    """The closed-loop steps this user can take on this hazard now (buttons on its page)."""
+    out = []
+    state = hazard.status
+
+    def add(action, label, style="primary", icon="arrow-right"):
+        out.append({"action": action, "label": label, "style": style, "icon": icon})
+
+    if HAZARD_FLOW.can(hazard, "start") and services.can_rectify(user, hazard):
+        add("start", HAZARD_FLOW["start"].label, "outline-primary", "play")
+    if state in (HazardStatus.REGISTERED, HazardStatus.RECTIFYING) and services.can_rectify(user, hazard):
+        add("submit", HAZARD_FLOW["submit"].label, "primary", "camera")
+    if state == HazardStatus.SUBMITTED and services.can_reinspect(user, hazard):
+        add("reinspect", _("Re-inspect"), "primary", "search")
+    if state == HazardStatus.AWAITING_SIGNOFF and services.can_sign_off(user, hazard):
+        name = "sign_off_listed" if hazard.needs_bureau_delisting else "sign_off"
+        add("sign_off", HAZARD_FLOW[name].label, "success", "pen")
+    if state == HazardStatus.AWAITING_DELISTING and services.can_list(user, hazard):
+        add("delist", _("Bureau re-inspection and delisting"), "success", "patch-check")
+    if hazard.is_open and hazard.level == HazardLevel.MAJOR and not hazard.is_listed and services.can_list(user, hazard):
+        add("list", _("List for supervision"), "danger", "flag")
+    if hazard.is_open and services.can_list(user, hazard):
+        add("bureau_deadline", _("Set the bureau deadline"), "outline-secondary", "calendar")
+    return out
+
+
+def people_of(organisation):
+    return Person.objects.filter(organisation=organisation).order_by("name")
+
+
+def inspection_checklist(inspection: Inspection) -> dict:
+    """Items grouped by focus area, with their photos and the hazards they opened (fixed queries)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from campaign_site.generic.models import Attachment
+
+    items = list(inspection.items.select_related("focus_area", "check_item", "checked_by").order_by("order", "pk"))
+    ct = ContentType.objects.get_for_model(InspectionItem)
+    photos = {}
+    for att in Attachment.objects.filter(content_type=ct, object_id__in=[i.pk for i in items]):
+        photos.setdefault(att.object_id, []).append(att)
+    hazards = {}
+    for h in Hazard.objects.filter(inspection_item__in=items).only("pk", "number", "title", "status",
+                                                                   "inspection_item"):
+        hazards.setdefault(h.inspection_item_id, []).append(h)
+    groups = []
+    for item in items:
+        item.photos = photos.get(item.pk, [])
+        item.opened_hazards = hazards.get(item.pk, [])
+        key = item.focus_area_id
+        if not groups or groups[-1]["key"] != key:
+            groups.append({"key": key, "focus_area": item.focus_area, "items": []})
+        groups[-1]["items"].append(item)
+    counts = {"total": len(items)}
+    for item in items:
+        counts[item.result] = counts.get(item.result, 0) + 1
+    return {"groups": groups, "item_counts": counts}
+
+
+def my_hazard_work(user) -> dict:
+    """Hazards waiting for this user: to rectify, to re-inspect, to sign off, to delist."""
+    visible = Hazard.objects.visible_to(user).open()
+    roles = _roles(user)
+    out = {}
+    person_ids = list(Person.objects.filter(user=user).values_list("pk", flat=True))
+    q_fix = Q(responsible_person__in=person_ids)
+    if Role.SAFETY_OFFICER in roles:
+        q_fix |= Q(pk__isnull=False)
+    out["to_fix"] = visible.filter(q_fix, status__in=[HazardStatus.REGISTERED, HazardStatus.RECTIFYING])
+    if roles & set(services.REINSPECT_ROLES):
+        out["to_reinspect"] = visible.filter(status=HazardStatus.SUBMITTED).exclude(rectified_by=user)
+    if Role.PRINCIPAL in roles:
+        out["to_sign_off"] = visible.filter(status=HazardStatus.AWAITING_SIGNOFF)
+    if roles & set(services.LISTING_ROLES):
+        out["to_delist"] = visible.filter(status=HazardStatus.AWAITING_DELISTING)
+        out["to_list"] = visible.filter(level=HazardLevel.MAJOR, is_listed=False)
+    return out
