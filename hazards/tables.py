@@ -4,6 +4,8 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.generic.tables import Table
+
 from .models import AccountabilityRecord, Hazard, HazardLevel, HazardStatus, Inspection, InspectionSchedule
 
 STATUS_STYLE = {
@@ -16,7 +18,7 @@ STATUS_STYLE = {
 }
 
 
-class HazardTable(tables.Table):
+class HazardTable(Table):
     number = tables.Column(linkify=True, verbose_name=_("hazard number"))
     organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
     title = tables.Column(linkify=True)
@@ -34,6 +36,7 @@ class HazardTable(tables.Table):
 
     class Meta:
         model = Hazard
+        phone_columns = ('number', 'title', 'status', 'due')
         fields = ()
         sequence = ("number", "organisation", "title", "focus_area", "level", "location", "found_on", "due",
                     "responsible_department", "responsible_person", "source", "status", "is_listed", "is_recurring")
@@ -67,7 +70,7 @@ class HazardTable(tables.Table):
         return f"{value:%Y-%m-%d}"
 
 
-class InspectionTable(tables.Table):
+class InspectionTable(Table):
     planned_for = tables.DateColumn(format="Y-m-d")
     organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
     title = tables.Column(linkify=True)
@@ -79,13 +82,14 @@ class InspectionTable(tables.Table):
 
     class Meta:
         model = Inspection
+        phone_columns = ('planned_for', 'title', 'status')
         fields = ()
         sequence = ("planned_for", "organisation", "title", "kind", "leader", "status", "items_total",
                     "items_failed")
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "inspection-table"}
 
 
-class ScheduleTable(tables.Table):
+class ScheduleTable(Table):
     title = tables.Column(linkify=("hazards:schedule_detail", {"pk": tables.A("pk")}))
     organisation = tables.Column(verbose_name=_("school"))
     kind = tables.Column()
@@ -96,11 +100,12 @@ class ScheduleTable(tables.Table):
 
     class Meta:
         model = InspectionSchedule
+        phone_columns = ('title', 'next_due')
         fields = ()
         sequence = ("title", "organisation", "kind", "frequency", "next_due", "assignee", "is_active")
 
 
-class AccountabilityTable(tables.Table):
+class AccountabilityTable(Table):
     decided_on = tables.DateColumn(format="Y-m-d", linkify=True)
     organisation = tables.Column()
     person = tables.Column()
@@ -113,6 +118,7 @@ class AccountabilityTable(tables.Table):
 
     class Meta:
         model = AccountabilityRecord
+        phone_columns = ('decided_on', 'person', 'reason')
         fields = ()
         sequence = ("decided_on", "organisation", "person", "department", "related", "reason", "measure",
                     "decided_by", "made_public")

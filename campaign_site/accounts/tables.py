@@ -2,50 +2,52 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.generic.tables import Table
+
 from .models import Organisation, Person, User
 
-# Secondary columns are hidden on phones (kept in exports).
-WIDE = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
 
-
-class OrganisationTable(tables.Table):
+class OrganisationTable(Table):
     name = tables.Column(linkify=True)
-    code = tables.Column(attrs=WIDE)
-    kind = tables.Column(attrs=WIDE)
-    parent = tables.Column(verbose_name=_("parent"), accessor="parent__name", attrs=WIDE)
-    address = tables.Column(attrs=WIDE)
-    phone = tables.Column(attrs=WIDE)
-    is_active = tables.BooleanColumn(attrs=WIDE)
+    code = tables.Column()
+    kind = tables.Column()
+    parent = tables.Column(verbose_name=_("parent"), accessor="parent__name")
+    address = tables.Column()
+    phone = tables.Column()
+    is_active = tables.BooleanColumn()
 
     class Meta:
         model = Organisation
+        phone_columns = ('name', 'school_type')
         fields = ["name", "code", "kind", "school_type", "parent", "address", "phone", "is_active"]
         order_by = ["path"]
 
 
-class PersonTable(tables.Table):
+class PersonTable(Table):
     name = tables.Column(linkify=True)
-    organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"), attrs=WIDE)
+    organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
     department = tables.Column(accessor="department__name", verbose_name=_("department"))
-    position = tables.Column(attrs=WIDE)
-    phone = tables.Column(attrs=WIDE)
-    user = tables.Column(accessor="user__username", verbose_name=_("login account"), attrs=WIDE)
+    position = tables.Column()
+    phone = tables.Column()
+    user = tables.Column(accessor="user__username", verbose_name=_("login account"))
 
     class Meta:
         model = Person
+        phone_columns = ('name', 'department')
         fields = ["name", "organisation", "department", "position", "phone", "user"]
 
 
-class UserTable(tables.Table):
+class UserTable(Table):
     username = tables.Column(linkify=True)
     roles = tables.Column(verbose_name=_("roles"), accessor="pk", orderable=False)
-    phone = tables.Column(attrs=WIDE)
-    email = tables.Column(attrs=WIDE)
+    phone = tables.Column()
+    email = tables.Column()
     is_active = tables.BooleanColumn()
-    last_login = tables.DateTimeColumn(attrs=WIDE)
+    last_login = tables.DateTimeColumn()
 
     class Meta:
         model = User
+        phone_columns = ('username', 'full_name', 'roles', 'is_active')
         fields = ["username", "full_name", "roles", "phone", "email", "is_active", "last_login"]
         order_by = ["username"]
 

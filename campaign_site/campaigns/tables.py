@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
+from campaign_site.generic.tables import Table
 
 from .models import Activity, Campaign, PlanStatus
 from .selectors import Timeliness
@@ -16,7 +17,7 @@ def badge(text, style):
     return format_html('<span class="badge text-bg-{}">{}</span>', style, text)
 
 
-class CampaignTable(tables.Table):
+class CampaignTable(Table):
     title = tables.Column(verbose_name=_("Title"), linkify=True, accessor="title")
     issuer_name = tables.Column(verbose_name=_("Issued by"))
     document_number = tables.Column(verbose_name=_("Document number"))
@@ -26,6 +27,7 @@ class CampaignTable(tables.Table):
 
     class Meta:
         model = Campaign
+        phone_columns = ('title', 'status')
         fields = ("title", "issuer_name", "document_number", "start", "end", "status")
         attrs = {"class": "table table-hover align-middle"}
 
@@ -42,7 +44,7 @@ class CampaignTable(tables.Table):
         return record.get_status_display()
 
 
-class PlanOverviewTable(tables.Table):
+class PlanOverviewTable(Table):
     name = tables.Column(verbose_name=_("School"))
     school_type = tables.Column(verbose_name=_("School type"))
     timeliness = tables.Column(verbose_name=_("Submission"))
@@ -53,6 +55,7 @@ class PlanOverviewTable(tables.Table):
 
     class Meta:
         model = Organisation
+        phone_columns = ('name', 'timeliness', 'plan_status')
         fields = ("name", "school_type", "timeliness", "plan_status", "plan_first", "plan_submitted",
                   "plan_similarity")
         attrs = {"class": "table table-hover align-middle", "data-testid": "plan-overview"}
@@ -92,7 +95,7 @@ class PlanOverviewTable(tables.Table):
         return f"{round(value * 100)}%" if value is not None else ""
 
 
-class ActivityTable(tables.Table):
+class ActivityTable(Table):
     date = tables.DateColumn(verbose_name=_("Date"), format="Y-m-d", linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     topic = tables.Column(verbose_name=_("Topic"), linkify=True)
@@ -102,6 +105,7 @@ class ActivityTable(tables.Table):
 
     class Meta:
         model = Activity
+        phone_columns = ('date', 'kind', 'topic')
         fields = ("date", "kind", "topic", "organisation", "participants", "campaign")
         attrs = {"class": "table table-hover align-middle"}
 

@@ -34,6 +34,9 @@ class TransitionLog(models.Model):
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"
+
 
 def attachment_path(instance, filename):
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -79,3 +82,6 @@ class Heartbeat(models.Model):
 
     name = models.CharField(max_length=20, unique=True)
     seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"

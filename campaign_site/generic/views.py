@@ -131,10 +131,10 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
         return rows
 
     def get_context_data(self, **kwargs):
+        from django.contrib.contenttypes.models import ContentType
+
         from .attachments import attachments_for
         from .workflow import transitions_for
-
-        from django.contrib.contenttypes.models import ContentType
 
         ctx = super().get_context_data(**kwargs)
         obj = self.object
@@ -262,7 +262,6 @@ class ImportView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
-        from django import forms
 
         from .forms import UploadForm
 
@@ -281,9 +280,10 @@ class ImportView(LoginRequiredMixin, FormView):
         if request.GET.get("template"):
             import io
 
-            from .export import XLSX_MIME
             from django.http import HttpResponse
             from django.utils.encoding import escape_uri_path
+
+            from .export import XLSX_MIME
 
             buf = io.BytesIO()
             self.importer_class(user=request.user).write_template(buf)

@@ -55,3 +55,6 @@ class Delivery(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["notice", "channel"], name="delivery_once_per_channel")]
+
+    def __str__(self):
+        return f"{self.channel}: {self.status}"
