@@ -145,7 +145,7 @@ def tip_submit(*, organisation: Organisation, description: str, location: str = 
 
 
 def _lock(tip: Tip, actor) -> Tip:
-    locked = Tip.objects.select_for_update().select_related("organisation").get(pk=tip.pk)
+    locked = Tip.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=tip.pk)
     if not can_triage(actor, locked):
         raise DomainError(_("Only the bureau above %(school)s may triage this tip.") % {"school": locked.organisation})
     if locked.status != TipStatus.RECEIVED:

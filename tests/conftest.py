@@ -7,10 +7,19 @@ city bureau
 └── other district bureau: outsider (bureau safety staff), with other_school
 """
 import pytest
+from django.utils import translation
 
 from campaign_site.accounts.models import OrgKind, Role, SchoolType
 
 from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services called directly by a test speak English (the msgids tests assert on); pages still
+    render in each user's own language (Chinese by default) through the middleware."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -24,9 +24,9 @@ class UserLanguageMiddleware:
             language = request.COOKIES.get(LANGUAGE_COOKIE)
         if language not in SUPPORTED:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with translation.override(language):  # restored afterwards: no language leaks between requests
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -189,7 +189,7 @@ def department_create(*, organisation: Organisation, name: str, actor: User | No
 
 @transaction.atomic
 def department_rename(*, department: Department, name: str, actor: User | None) -> Department:
-    department = Department.objects.select_for_update().select_related("organisation").get(pk=department.pk)
+    department = Department.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=department.pk)
     if actor is not None:
         _require(can_manage_staff(actor, department.organisation))
     department.name = _check_department_name(department.organisation, name, exclude_pk=department.pk)
@@ -233,7 +233,7 @@ def person_update(*, person: Person, actor: User | None, **fields) -> Person:
     unknown = set(fields) - allowed
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
-    person = Person.objects.select_for_update().select_related("organisation").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=person.pk)
     if actor is not None:
         _require(can_manage_staff(actor, person.organisation))
     _check_person_fields(person.organisation, fields)
@@ -334,7 +334,7 @@ def membership_add(*, user: User, organisation: Organisation, role: str, actor: 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User | None) -> Membership:
     """Take a role away (kept in the history as inactive). The last role cannot go: deactivate instead."""
-    membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("organisation", "user").get(pk=membership.pk)
     user = membership.user
     if actor is not None:
         _require(can_manage_organisation(actor, membership.organisation),

@@ -72,7 +72,7 @@ def _require_manager(campaign: Campaign, actor):
 
 def _require_editable(campaign: Campaign, actor) -> Campaign:
     """Lock the campaign row (its parts change under it) and check it may still be edited."""
-    campaign = Campaign.objects.select_for_update().select_related("organisation").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=campaign.pk)
     _require_manager(campaign, actor)
     if campaign.status == CampaignStatus.CLOSED:
         raise DomainError(_("The campaign is closed and can no longer be changed."))
@@ -317,7 +317,7 @@ def plan_submit(*, campaign: Campaign, organisation: Organisation, actor, leader
 
 
 def _locked_plan(plan: ImplementationPlan, actor) -> ImplementationPlan:
-    plan = ImplementationPlan.objects.select_for_update().select_related("campaign__organisation", "organisation") \
+    plan = ImplementationPlan.objects.select_for_update(of=("self",)).select_related("campaign__organisation", "organisation") \
         .get(pk=plan.pk)
     if not plan.can_review(actor):
         raise DomainError(_("Only the safety staff of the issuing bureau may review implementation plans."))
@@ -405,7 +405,7 @@ def activity_record(*, organisation: Organisation, actor, kind: str, date: dt.da
 @transaction.atomic
 def activity_update(*, activity: Activity, actor, kind: str, date: dt.date, topic: str, participants: int,
                     notes: str = "", campaign: Campaign | None = None, photos=(), sign_in_sheets=()) -> Activity:
-    activity = Activity.objects.select_for_update().select_related("organisation").get(pk=activity.pk)
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=activity.pk)
     if not activity.can_edit(actor):
         raise DomainError(_("Only the safety officer or a leader may change this record."))
     _check_activity(organisation=activity.organisation, campaign=campaign, date=date, participants=participants,

@@ -75,7 +75,7 @@ def delivery_send(*, delivery_id: int) -> str:
     from .channels import channel_by_name
 
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("notice__recipient").get(pk=delivery_id)
+        delivery = Delivery.objects.select_for_update(of=("self",)).select_related("notice__recipient").get(pk=delivery_id)
         if delivery.status != "pending":
             return delivery.status
         channel = channel_by_name(delivery.channel)

@@ -16,3 +16,6 @@ OBJECTS = {
     Person: lambda school: services.person_create(organisation=school, name="王师傅", position="电工", actor=None),
     User: _user,
 }
+
+# The access test reuses the school itself; the query-count test needs a new school per call.
+LIST_OBJECTS = {Organisation: lambda school: f.organisation(parent=school.parent)}

@@ -27,9 +27,19 @@ def _activity(school):
                                    topic="疏散演练", participants=300)
 
 
+def _campaign(school):
+    """Issued by the school's district bureau: every school of the district sees it (SHARED)."""
+    return cf.campaign(school.parent, title=f"访问测试行动{Campaign.objects.count() + 1}")
+
+
 OBJECTS = {
     ImplementationPlan: _plan,
     Activity: _activity,
+    Campaign: _campaign,
+    Phase: lambda school: _campaign(school).phases.get(),
+    Deadline: lambda school: _campaign(school).deadlines.get(),
+    FocusArea: lambda school: _campaign(school).focus_areas.get(),
+    CheckItem: lambda school: CheckItem.objects.get(focus_area__campaign=_campaign(school)),
 }
 
 # A campaign (and its parts) is issued by a bureau and legitimately visible to every school below it;

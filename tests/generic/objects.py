@@ -1,0 +1,24 @@
+"""Objects of the generic app for the URL-walking tests (see tests/urlwalk.py)."""
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from campaign_site.accounts.models import Department
+from campaign_site.generic.attachments import attachment_add
+from campaign_site.generic.models import Attachment
+
+
+def png_upload(name="photo.png", size=(8, 8), color=(200, 30, 30)):
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="PNG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
+
+
+def attachment_for_school(school):
+    department, _created = Department.objects.get_or_create(organisation=school, name="总务处")
+    return attachment_add(obj=department, upload=png_upload(), actor=None)
+
+
+OBJECTS = {Attachment: attachment_for_school}
+VIEW_MODELS = {"generic:attachment": Attachment}
