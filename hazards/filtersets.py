@@ -29,8 +29,20 @@ def _user(filterset):
     return getattr(request, "user", None)
 
 
+# Above this many schools a drop-down is unusable (and slow to render): search by name or code.
+SCHOOL_SELECT_LIMIT = 300
+
+
+def _filter_school_text(queryset, name, value):
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(Q(**{f"{name}__name__icontains": value}) | Q(**{f"{name}__code": value}))
+
+
 def _scope_schools(filterset, name="organisation"):
-    """The school filter lists the schools the user sees; a school user gets no school filter."""
+    """The school filter lists the schools the user sees; a school user gets no school filter.
+    A city-wide bureau with thousands of schools gets a search box instead of a drop-down."""
     user = _user(filterset)
     if name not in filterset.filters:
         return
@@ -38,11 +50,17 @@ def _scope_schools(filterset, name="organisation"):
         filterset.filters.pop(name)
         return
     schools = Organisation.objects.schools().visible_to(user).only("pk", "name", "path")
-    if user.is_superuser or any(m.organisation.is_bureau for m in
-                                user.memberships.filter(is_active=True).select_related("organisation")):
-        filterset.filters[name].queryset = schools
-    else:
+    if not (user.is_superuser or any(m.organisation.is_bureau for m in
+                                     user.memberships.filter(is_active=True).select_related("organisation"))):
         filterset.filters.pop(name)
+        return
+    if schools.count() > SCHOOL_SELECT_LIMIT and not (filterset.data or {}).get(name, "").isdigit():
+        text = django_filters.CharFilter(field_name=name, method=_filter_school_text,
+                                         label=_("School (name or code)"))
+        text.parent, text.model = filterset, filterset._meta.model
+        filterset.filters[name] = text
+    else:
+        filterset.filters[name].queryset = schools
 
 
 def _focus_areas(user):

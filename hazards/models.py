@@ -462,6 +462,26 @@ class TipStatus(models.TextChoices):
     REJECTED = "rejected", _("Not accepted")
 
 
+class TipQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Bureau staff above the school only: a tip may be about the school itself and may carry
+        the reporter's name, so the school's own staff never see it."""
+        paths = user_scope_paths(user)
+        if paths is None:
+            return self
+        bureau_paths = sorted({
+            m.organisation.path
+            for m in user.memberships.filter(is_active=True, role__in=BUREAU_ROLES).select_related("organisation")
+            if m.organisation.is_bureau
+        })
+        if not bureau_paths:
+            return self.none()
+        from functools import reduce
+        from operator import or_
+
+        return self.filter(reduce(or_, (models.Q(organisation__path__startswith=p) for p in bureau_paths)))
+
+
 class Tip(models.Model):
     organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
                                      related_name="tips")
@@ -480,7 +500,7 @@ class Tip(models.Model):
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = ScopedQuerySet.as_manager()
+    objects = TipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("public tip")
@@ -492,3 +512,6 @@ class Tip(models.Model):
 
     def get_absolute_url(self):
         return reverse("hazards:tip_detail", args=[self.pk])
+
+    def can_attach(self, user) -> bool:
+        return False  # the reporter's photo is the evidence; staff add theirs to the hazard

@@ -17,13 +17,11 @@ import secrets
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign_site.accounts.models import Organisation, OrgKind, Role
-from campaign_site.accounts.scoping import user_scope_paths
 from campaign_site.generic.attachments import attachment_add, attachments_for
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import Attachment
@@ -67,22 +65,7 @@ def tracking_code_display(code: str) -> str:
 
 def tips_visible_to(user):
     """Tips of the schools below the user's bureau memberships (superusers: all)."""
-    paths = user_scope_paths(user)
-    qs = Tip.objects.select_related("organisation", "organisation__parent", "hazard", "triaged_by")
-    if paths is None:
-        return qs
-    bureau_paths = sorted({
-        m.organisation.path
-        for m in user.memberships.filter(is_active=True, role__in=TRIAGE_ROLES + (Role.BUREAU_LEADER,))
-        .select_related("organisation")
-        if m.organisation.kind != OrgKind.SCHOOL
-    })
-    if not bureau_paths:
-        return qs.none()
-    q = Q()
-    for path in bureau_paths:
-        q |= Q(organisation__path__startswith=path)
-    return qs.filter(q)
+    return Tip.objects.visible_to(user).select_related("organisation", "organisation__parent", "hazard", "triaged_by")
 
 
 def can_triage(user, tip: Tip) -> bool:

@@ -61,6 +61,9 @@ class HazardListView(ObjectListView):
     filterset_class = HazardFilterSet
     select_related = ("organisation", "focus_area__campaign", "responsible_person", "responsible_department")
     create_url_name = "hazards:hazard_create"
+    import_url_name = "hazards:ledger_import"
+    # A city bureau's register runs to a million rows: no COUNT(*) per page, counts load after the page.
+    lazy_count = lazy_summary = True
     title = gettext_lazy("Hazard register")
     empty_text = gettext_lazy("No hazards match. Register one found in an inspection with “New”.")
 

@@ -27,10 +27,20 @@ def home(request):
     return render(request, "home.html", {"widgets": home_registry.widgets_for(request), "title": _("Home")})
 
 
+def _target_visible(att: Attachment, user) -> bool:
+    """The record the file belongs to must be visible too (some records are narrower than their
+    organisation: public tips are for the bureau only)."""
+    model = att.content_type.model_class()
+    manager = getattr(model, "objects", None)
+    if manager is None or not hasattr(manager.all(), "visible_to"):
+        return True
+    return manager.visible_to(user).filter(pk=att.object_id).exists()
+
+
 @login_required
 def attachment_download(request, pk):
     att = Attachment.objects.visible_to(request.user).filter(pk=pk).first()
-    if att is None:
+    if att is None or not _target_visible(att, request.user):
         raise Http404
     inline = att.is_image or att.mime_type == "application/pdf"
     response = FileResponse(att.file.open("rb"), content_type=att.mime_type, as_attachment=not inline,

@@ -16,14 +16,21 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DeleteView, DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from django_tables2.paginators import LazyPaginator
 
 from .errors import DomainError
 from .export import table_response
+
+
+class CountlessPaginator(LazyPaginator):
+    """Pages without COUNT(*): shows "next" while there are more rows."""
+
+    lazy = True
 
 
 class ScopedViewMixin(LoginRequiredMixin):
@@ -66,11 +73,22 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
     import_url_name = None
     empty_text = ""
 
+    # Lists that grow to millions of rows (the hazard register) skip the exact COUNT(*) per page
+    # (lazy_count) and load their summary counts after the page (lazy_summary, htmx).
+    lazy_count = False
+    lazy_summary = False
+
+    def get_paginate_by(self, queryset):
+        return None  # django-tables2 paginates the table; ListView must not paginate (and count) again
+
     def get_table_pagination(self, table):
         per_page = self.request.GET.get("per_page")
+        options = {"per_page": self.paginate_by}
         if per_page and per_page.isdigit():
-            return {"per_page": min(int(per_page), 200)}
-        return {"per_page": self.paginate_by}
+            options["per_page"] = max(1, min(int(per_page), 200))
+        if self.lazy_count:
+            options["paginator_class"] = CountlessPaginator
+        return options
 
     def get_table_kwargs(self):
         return {"empty_text": self.empty_text or _("Nothing here yet.")}
@@ -82,15 +100,24 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         """Counts shown above the table (e.g. hazards by status); None for none."""
         return None
 
+    @property
+    def has_summary(self) -> bool:
+        return type(self).get_summary is not ObjectListView.get_summary
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
         if fmt in self.export_formats:
             return self.export(fmt)
+        if request.GET.get("_summary") and self.has_summary:
+            return render(request, "generic/_summary.html", {"summary": self.get_summary(self.filtered_queryset())})
         return super().get(request, *args, **kwargs)
 
-    def export(self, fmt):
+    def filtered_queryset(self):
         filterset = self.get_filterset(self.get_filterset_class())
-        qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+        return filterset.qs if filterset.is_valid() else self.get_queryset().none()
+
+    def export(self, fmt):
+        qs = self.filtered_queryset()
         table = self.get_table_class()(qs, request=self.request, **self.get_table_kwargs())
         if self.request.GET.get("sort"):
             table.order_by = self.request.GET["sort"]
@@ -101,7 +128,6 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["summary"] = self.get_summary(ctx["filter"].qs)
         ctx["create_url_name"] = self.create_url_name if self.can_create() else None
         ctx["import_url_name"] = self.import_url_name
         ctx["export_formats"] = self.export_formats
@@ -109,6 +135,10 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         query.pop("page", None)
         query.pop("export", None)
         ctx["querystring"] = query.urlencode()
+        if self.has_summary and self.lazy_summary:
+            ctx["summary_url"] = "?" + (query.urlencode() + "&" if query else "") + "_summary=1"
+        elif self.has_summary:
+            ctx["summary"] = self.get_summary(ctx["filter"].qs)
         return ctx
 
 

@@ -45,9 +45,10 @@ def test_filters_overdue_level_and_status_and_summary(client_for, school_a, offi
     assert late.number in page
     page = c.get(reverse("hazards:hazard_list"), {"level": "major"}).content.decode()
     assert "重大隐患甲" in page and "普通隐患乙" not in page
+    resp = c.get(reverse("hazards:hazard_list"), {"overdue": "true", "_summary": "1"})  # loaded by htmx
     summary = {item["label"]: item["count"] for item in resp.context["summary"]}
     assert summary[str(HazardStatus.REGISTERED.label)] == 1  # the summary follows the filter
-    resp = c.get(reverse("hazards:hazard_list"))
+    resp = c.get(reverse("hazards:hazard_list"), {"_summary": "1"})
     summary = {str(item["label"]): item["count"] for item in resp.context["summary"]}
     assert summary[str(HazardStatus.REGISTERED.label)] == 3
 
