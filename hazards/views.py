@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
@@ -130,10 +129,8 @@ class HazardCreateView(ObjectCreateView):
     form_class = HazardForm
     success_message = gettext_lazy("The hazard was registered.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not selectors.user_can_register(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return selectors.user_can_register(self.request.user)
 
     def perform_save(self, form):
         from campaign_site.generic.attachments import attachment_add
@@ -310,10 +307,8 @@ class InspectionCreateView(ObjectCreateView):
     form_class = InspectionForm
     success_message = gettext_lazy("The inspection was created. Tick the items as you walk the school.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not selectors.user_can_inspect(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return selectors.user_can_inspect(self.request.user)
 
     def get_initial(self):
         initial = super().get_initial()
@@ -512,10 +507,8 @@ class AccountabilityCreateView(AccountabilitySaveMixin, ObjectCreateView):
     form_class = AccountabilityForm
     success_message = gettext_lazy("The accountability record was saved.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not selectors.user_can_keep_accountability(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return selectors.user_can_keep_accountability(self.request.user)
 
     def perform_save(self, form):
         return self.save_record(form)

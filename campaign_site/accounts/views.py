@@ -130,19 +130,15 @@ def _holds_bureau_role(user) -> bool:
 class ManagerRequiredMixin:
     """Only bureau managers (bureau safety staff, administrators) and superusers."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.is_manager(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return services.is_manager(self.request.user)
 
 
 class BureauRequiredMixin:
     """Pages that only bureau staff read (school users keep to their own school's pages)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _holds_bureau_role(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return _holds_bureau_role(self.request.user)
 
 
 class ChildFormView(ObjectEditView):
@@ -319,10 +315,8 @@ class PersonCreateView(ObjectCreateView):
     form_class = PersonForm
     success_message = gettext_lazy("The staff member was added.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not selectors.staff_organisations(request.user).exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return selectors.staff_organisations(self.request.user).exists()
 
     def get_initial(self):
         initial = super().get_initial()

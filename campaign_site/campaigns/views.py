@@ -514,10 +514,8 @@ class ActivityCreateView(ObjectCreateView):
     form_class = ActivityForm
     success_message = gettext_lazy("Recorded.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.can_record_activity(request.user, current_org(request)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return services.can_record_activity(self.request.user, current_org(self.request))
 
     def get_initial(self):
         return {"kind": self.request.GET.get("kind", ActivityKind.TRAINING)}

@@ -41,6 +41,15 @@ class ScopedViewMixin(LoginRequiredMixin):
     select_related: tuple = ()
     title = ""
 
+    def has_permission(self) -> bool:
+        """Role rules for entering the page at all (objects are scoped separately); 403 if False."""
+        return True
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.has_permission():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def get_base_queryset(self):
         qs = self.queryset if self.queryset is not None else self.model._default_manager.all()
         qs = qs.all()
