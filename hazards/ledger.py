@@ -437,10 +437,6 @@ class LedgerImporter(Importer):
         return outcome.created
 
 
-def skipped_count(result) -> int:
-    return sum(1 for r in result.rows if getattr(r, "skipped", False))
-
-
 # -- export ----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from campaign_site.accounts.models import Organisation
 from campaign_site.generic.export import XLSX_MIME
 from campaign_site.generic.views import ImportView
 
-from .ledger import LedgerImporter, importable_schools, ledger_write, skipped_count
+from .ledger import LedgerImporter, importable_schools, ledger_write
 
 
 class LedgerImportView(ImportView):
@@ -28,15 +28,6 @@ class LedgerImportView(ImportView):
         if org is not None and org.is_school:
             initial["school"] = org.pk
         return initial
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        result = ctx.get("result")
-        if result is not None and not result.file_error:
-            skipped = skipped_count(result)
-            ctx["skipped"] = skipped
-            ctx["new_rows"] = len(result.rows) - skipped - len(result.error_rows)
-        return ctx
 
     def get_success_url(self):
         try:

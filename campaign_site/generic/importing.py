@@ -23,6 +23,7 @@ class RowResult:
     cleaned: dict | None = None
     errors: list[str] = field(default_factory=list)
     display: list = field(default_factory=list)
+    skipped: bool = False  # already imported: shown, not an error, not written again
 
 
 @dataclass
@@ -35,6 +36,14 @@ class ImportResult:
     @property
     def error_rows(self) -> list[RowResult]:
         return [r for r in self.rows if r.errors]
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(1 for r in self.rows if r.skipped)
+
+    @property
+    def new_count(self) -> int:
+        return len(self.rows) - self.skipped_count - len(self.error_rows)
 
     @property
     def ok(self) -> bool:

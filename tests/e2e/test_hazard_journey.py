@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from campaign_site.accounts.models import Person
-from campaign_site.campaigns.models import CheckItem
+from campaign_site.campaigns.models import CheckItem, FocusArea
 from campaign_site.generic.attachments import attachments_for
 from campaign_site.generic.errors import DomainError, TransitionNotAllowed
 from hazards import services
@@ -96,8 +96,8 @@ def no_sideways_scroll(page) -> bool:
 def test_checklist_fail_to_closed_hazard(new_page, district, school_a, officer_a, principal_a, leader_a,
                                          responsible_a, tmp_path):
     campaign = cf.campaign(district, title="校园安全隐患排查整治攻坚行动")
-    area = campaign.focus_areas.get()
-    exits = area.check_items.get()  # "1 疏散通道是否畅通"
+    area = FocusArea.objects.get(campaign=campaign)
+    exits = CheckItem.objects.get(focus_area=area)  # "1 疏散通道是否畅通"
     extinguishers = CheckItem.objects.create(focus_area=area, number="2", order=2, text="灭火器是否在有效期内")
     responsible = Person.objects.get(user=responsible_a)
 
@@ -107,8 +107,11 @@ def test_checklist_fail_to_closed_hazard(new_page, district, school_a, officer_a
     officer.fill("input[name=title]", "三月消防安全自查")
     officer.check(f"input[name=focus_areas][value='{area.pk}']")
     screenshot(officer, "hazard-journey-01-inspection-form")
+    officer.on("response", lambda r: print("RESP", r.request.method, r.url, r.status))
+    print("FORM-OF-SAVE", officer.evaluate("document.querySelector('[data-testid=save]').form"), officer.locator("main form").count())
     officer.click("[data-testid=save]")
     officer.wait_for_load_state()
+    screenshot(officer, "DEBUG-after-save"); print(officer.url); pass
     inspection = Inspection.objects.get(organisation=school_a, title="三月消防安全自查")
     assert officer.url.endswith(reverse("hazards:inspection_detail", args=[inspection.pk]))
     assert inspection.campaign == campaign and inspection.status == InspectionStatus.IN_PROGRESS

@@ -43,7 +43,7 @@ def test_preview_then_confirm_imports_every_row(officer, school_a):
     response = officer.post(reverse(URL), {"file": xlsx([["总务处"], ["教务处"]])})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "2 rows are ready to import." in body
+    assert "2 new rows are ready to import." in body
     assert "总务处" in body and "教务处" in body
     token = response.context["token"]
     assert token

@@ -172,7 +172,9 @@ def test_reimport_of_the_same_file_skips_every_row(client_for, school_setup, off
     # a file with one new row: the new row is imported, the others skipped
     rows = sample_rows() + [[5, "2019-07-19", "", "围墙", "围墙裂缝", "一般", "", "2019-07-30", "", "", "", ""]]
     response = preview(client, school_setup, ledger_bytes(rows))
-    assert response.context["new_rows"] == 1 and response.context["skipped"] == 4
+    result = response.context["result"]
+    assert result.new_count == 1 and result.skipped_count == 4
+    assert 'data-testid="skipped"' in response.content.decode()
     confirm(client, response)
     assert Hazard.objects.count() == 5
 
@@ -206,7 +208,8 @@ def test_round_trip_export_then_import_is_unchanged(client_for, school_setup, sc
 
     # the exported file re-imports into school A unchanged: every row is already there
     again = preview(client, school_setup, first.content)
-    assert again.context["skipped"] == 5 and again.context["new_rows"] == 0
+    assert again.context["result"].skipped_count == 5 and again.context["result"].new_count == 0
+    assert 'data-testid="nothing-new"' in again.content.decode()
 
     # and into another school it gives the same register
     staff = client_for(bureau_staff)

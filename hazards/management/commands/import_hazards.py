@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign_site.accounts.models import Organisation, OrgKind
-from hazards.ledger import LedgerImporter, skipped_count
+from hazards.ledger import LedgerImporter
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"第 {row.number} 行 (row {row.number}): {message}")
         if errors:
             raise CommandError(f"{len(errors)} row(s) with errors; nothing was imported.")
-        skipped = skipped_count(result)
+        skipped = result.skipped_count
         new = len(result.rows) - skipped
         if dry_run:
             self.stdout.write(f"Dry run: {new} new row(s) would be imported into {org.code} {org.name}, "
