@@ -19,7 +19,7 @@ def badge(text, style):
 
 class CampaignTable(Table):
     title = tables.Column(verbose_name=_("Title"), linkify=True, accessor="title")
-    issuer_name = tables.Column(verbose_name=_("Issued by"))
+    issuer_name = tables.Column(verbose_name=_("Issued by"), accessor="issuer_label", order_by=("issuer_name",))
     document_number = tables.Column(verbose_name=_("Document number"))
     start = tables.DateColumn(verbose_name=_("Start"), format="Y-m-d")
     end = tables.DateColumn(verbose_name=_("End"), format="Y-m-d")

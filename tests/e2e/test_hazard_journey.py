@@ -70,6 +70,28 @@ def submit_action(page):
     page.locator("[data-testid=status]").wait_for()
 
 
+SAVE_BUTTON_HAS_FORM = "() => document.querySelector('[data-testid=save]').form !== null"
+
+
+def save(page):
+    """Press Save on a page built on generic/object_form.html.
+
+    Known bug (see test_save_button_belongs_to_its_form): that template renders `{% crispy form %}`,
+    which prints a second <form> tag inside the page's own; the browser drops the inner start tag
+    and the inner end tag closes the outer form, so Save ends up outside any form and does nothing.
+    Until it is fixed, submit the form the fields are in (what pressing Enter in a field does).
+    """
+    if page.evaluate(SAVE_BUTTON_HAS_FORM):
+        with page.expect_navigation():
+            page.click("[data-testid=save]")
+    else:
+        with page.expect_navigation():
+            page.locator("main form[method=post]").first.evaluate("form => form.requestSubmit()")
+    page.wait_for_load_state()
+    errors = page.locator("main .invalid-feedback, main .alert-danger")
+    assert errors.count() == 0, f"the form was refused: {errors.all_inner_texts()}"
+
+
 def status_text(page) -> str:
     return page.locator("[data-testid=status]").inner_text().strip()
 
@@ -107,11 +129,7 @@ def test_checklist_fail_to_closed_hazard(new_page, district, school_a, officer_a
     officer.fill("input[name=title]", "三月消防安全自查")
     officer.check(f"input[name=focus_areas][value='{area.pk}']")
     screenshot(officer, "hazard-journey-01-inspection-form")
-    officer.on("response", lambda r: print("RESP", r.request.method, r.url, r.status))
-    print("FORM-OF-SAVE", officer.evaluate("document.querySelector('[data-testid=save]').form"), officer.locator("main form").count())
-    officer.click("[data-testid=save]")
-    officer.wait_for_load_state()
-    screenshot(officer, "DEBUG-after-save"); print(officer.url); pass
+    save(officer)
     inspection = Inspection.objects.get(organisation=school_a, title="三月消防安全自查")
     assert officer.url.endswith(reverse("hazards:inspection_detail", args=[inspection.pk]))
     assert inspection.campaign == campaign and inspection.status == InspectionStatus.IN_PROGRESS
@@ -253,8 +271,7 @@ def test_major_hazard_listed_and_delisted_by_the_bureau(new_page, district, scho
     officer.select_option("select[name=responsible_person]", str(responsible.pk))
     officer.set_input_files("input[name=photos]", jpeg(tmp_path / "外墙.jpg"))
     screenshot(officer, "hazard-major-01-register-form")
-    officer.click("[data-testid=save]")
-    officer.wait_for_load_state()
+    save(officer)
     hazard = Hazard.objects.get(organisation=school_a, title="教学楼外墙瓷砖大面积空鼓")
     assert hazard.level == HazardLevel.MAJOR and hazard.status == HazardStatus.REGISTERED
     assert not hazard.is_listed
@@ -397,3 +414,12 @@ def test_major_hazard_listed_and_delisted_by_the_bureau(new_page, district, scho
     open_hazard(principal, hazard)
     assert status_text(principal) == zh(HazardStatus.CLOSED.label)
     assert action_names(principal) == []
+
+
+@pytest.mark.xfail(strict=True, reason="generic/object_form.html nests the {% crispy %} <form> in its own: "
+                                       "the Save button is outside any form and does nothing")
+@pytest.mark.parametrize("url_name", ["hazards:inspection_create", "hazards:hazard_create"])
+def test_save_button_belongs_to_its_form(new_page, school_a, officer_a, url_name):
+    page = phone(new_page, "officer_a")
+    page.goto(reverse(url_name))
+    assert page.evaluate(SAVE_BUTTON_HAS_FORM), "pressing Save submits nothing"
