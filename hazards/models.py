@@ -63,6 +63,7 @@ INSPECTION_FLOW = Workflow(
                label=_("Start the inspection")),
     Transition("complete", source=[InspectionStatus.IN_PROGRESS], target=InspectionStatus.COMPLETED,
                label=_("Complete the inspection"), style="success"),
+    events={"create": _("Created")},
 )
 
 
@@ -123,7 +124,7 @@ class Inspection(models.Model):
                                on_delete=models.PROTECT, related_name="+")
     schedule = models.ForeignKey(InspectionSchedule, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="inspections")
-    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    participants = models.CharField(_("people taking part"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -252,6 +253,12 @@ HAZARD_FLOW = Workflow(
                label=_("Bureau re-inspection passed: delist"), style="success"),
     Transition("delist_refuse", source=[HazardStatus.AWAITING_DELISTING], target=HazardStatus.RECTIFYING,
                label=_("Bureau re-inspection failed"), style="danger", note_required=True),
+    events={
+        "register": _("Registered"),
+        "list": _("Listed for supervision"),
+        "bureau_deadline": _("Bureau deadline set"),
+        "raise_level": _("Level raised to major"),
+    },
 )
 
 

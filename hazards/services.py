@@ -257,16 +257,7 @@ def hazard_register(
 
 def _log(hazard: Hazard, name: str, *, actor, note: str = "", from_state: str | None = None):
     """A timeline entry for a step that does not change the status (registered, listed ...)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from campaign_site.generic.models import TransitionLog
-
-    return TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(hazard), object_id=hazard.pk,
-        organisation_id=hazard.organisation_id, name=name,
-        from_state=hazard.status if from_state is None else from_state, to_state=hazard.status,
-        actor=actor if getattr(actor, "pk", None) else None, note=note or "",
-    )
+    return HAZARD_FLOW.record(hazard, name, actor=actor, note=note, from_state=from_state)
 
 
 def _focus_area_by_code(organisation: Organisation, code: str):
@@ -770,16 +761,7 @@ def inspection_create(*, organisation: Organisation, actor, kind: str, title: st
 
 
 def _inspection_log(inspection: Inspection, name: str, *, actor, note: str = "", from_state=None):
-    from django.contrib.contenttypes.models import ContentType
-
-    from campaign_site.generic.models import TransitionLog
-
-    return TransitionLog.objects.create(
-        content_type=ContentType.objects.get_for_model(inspection), object_id=inspection.pk,
-        organisation_id=inspection.organisation_id, name=name,
-        from_state=inspection.status if from_state is None else from_state, to_state=inspection.status,
-        actor=actor if getattr(actor, "pk", None) else None, note=note,
-    )
+    return INSPECTION_FLOW.record(inspection, name, actor=actor, note=note, from_state=from_state)
 
 
 def _lock_inspection(inspection: Inspection) -> Inspection:

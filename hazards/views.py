@@ -103,6 +103,7 @@ class HazardListView(ObjectListView):
 
 class HazardDetailView(ObjectDetailView):
     model = Hazard
+    workflow = HAZARD_FLOW
     template_name = "hazards/hazard_detail.html"
     select_related = ("organisation", "focus_area__campaign", "check_item", "responsible_person",
                       "responsible_department", "found_by", "watcher", "reinspected_by", "recurring_of",
@@ -281,6 +282,7 @@ class InspectionListView(ObjectListView):
 
 class InspectionDetailView(ObjectDetailView):
     model = Inspection
+    workflow = INSPECTION_FLOW
     template_name = "hazards/inspection_detail.html"
     select_related = ("organisation", "campaign", "leader", "bureau", "created_by", "schedule")
 

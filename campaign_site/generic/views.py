@@ -189,8 +189,8 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
         except FieldDoesNotExist:
             labels = {}
         for t in timeline:
-            t.to_label = labels.get(t.to_state, t.to_state)
-            t.from_label = labels.get(t.from_state, t.from_state)
+            t.to_label = self.workflow.entry_label(t, labels) if self.workflow else labels.get(t.to_state, t.to_state)
+            t.from_label = labels.get(t.from_state, t.from_state) if t.from_state != t.to_state else ""
         ctx["timeline"] = timeline
         if self.show_history and hasattr(self.object, "history"):
             ctx["history"] = self.object.history.select_related("history_user")[:50]

@@ -33,10 +33,13 @@ class Transition:
 
 
 class Workflow:
-    def __init__(self, *transitions: Transition, field_name: str = "status", org_field: str = "organisation"):
+    def __init__(self, *transitions: Transition, field_name: str = "status", org_field: str = "organisation",
+                 events: dict | None = None):
         self.transitions = {t.name: t for t in transitions}
         self.field_name = field_name
         self.org_field = org_field
+        # Steps that do not change the status but belong on the timeline (registered, listed ...).
+        self.events = events or {}
 
     def __getitem__(self, name: str) -> Transition:
         return self.transitions[name]
@@ -79,6 +82,22 @@ class Workflow:
             actor=actor,
             note=note or "",
         )
+
+    def record(self, obj, name: str, *, actor, note: str = "", from_state: str | None = None) -> TransitionLog:
+        """A timeline entry for an event that keeps the status (`name` is one of `events`)."""
+        state = getattr(obj, self.field_name)
+        return TransitionLog.objects.create(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+            organisation_id=getattr(obj, f"{self.org_field}_id"), name=name,
+            from_state=state if from_state is None else from_state, to_state=state,
+            actor=actor if getattr(actor, "pk", None) else None, note=note or "",
+        )
+
+    def entry_label(self, entry: TransitionLog, state_labels: dict) -> str:
+        """What a timeline entry says: the event for status-keeping steps, else the new status."""
+        if entry.name in self.events and entry.from_state == entry.to_state:
+            return str(self.events[entry.name])
+        return state_labels.get(entry.to_state, entry.to_state)
 
     def state_label(self, obj) -> str:
         getter = getattr(obj, f"get_{self.field_name}_display", None)
