@@ -208,6 +208,12 @@ class HazardActionView(LoginRequiredMixin, View):
 
     def get(self, request, pk, action):
         hazard, form_class, title = self.setup_action(request, pk, action)
+        if action not in {a["action"] for a in selectors.hazard_actions(request.user, hazard)}:
+            # Not this user's step now (wrong role, same person, or another status): say so on the
+            # hazard page rather than offer a form the service would refuse.
+            messages.warning(request, _("“%(step)s” is not open to you at this stage of the hazard.")
+                             % {"step": title})
+            return redirect(hazard.get_absolute_url())
         return self.render_form(request, hazard, self.make_form(form_class, hazard), title, action)
 
     def post(self, request, pk, action):

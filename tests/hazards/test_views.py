@@ -260,3 +260,13 @@ def test_schedule_pages(client_for, school_a, officer_a):
         "next_due": timezone.localdate().isoformat()})
     assert resp.status_code == 302
     assert "每周欺凌排查" in c.get(reverse("hazards:schedule_list")).content.decode()
+
+
+def test_a_step_not_open_to_the_user_sends_them_back_with_a_warning(client_for, school_a, principal_a):
+    hazard = hf.hazard(school_a, title="未到签字阶段")
+    c = client_for(principal_a)
+    response = c.get(reverse("hazards:hazard_action", args=[hazard.pk, "sign_off"]), follow=True)
+    assert response.redirect_chain[-1][0] == hazard.get_absolute_url()
+    assert "当前阶段您不能办理" in response.content.decode()
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.REGISTERED
