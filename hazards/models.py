@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from campaign_site.accounts.models import BUREAU_ROLES, Department, Organisation, Person
@@ -227,7 +228,7 @@ class HazardStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Rectification submitted")
     AWAITING_SIGNOFF = "awaiting_signoff", _("Awaiting sign-off")
     AWAITING_DELISTING = "awaiting_delisting", _("Awaiting bureau delisting")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hazard status", "Closed")
 
 
 OPEN_STATUSES = (
