@@ -125,8 +125,21 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         filterset = self.get_filterset(self.get_filterset_class())
         return filterset.qs if filterset.is_valid() else self.get_queryset().none()
 
+    # A synchronous export beyond this many rows would tie up a web worker for minutes: the
+    # user is asked to narrow the filter instead (one school, a date range, a status).
+    export_max_rows = 20000
+
     def export(self, fmt):
         qs = self.filtered_queryset()
+        total = qs.count()
+        if total > self.export_max_rows:
+            messages.error(self.request, _(
+                "%(count)s rows match: too many to export at once (at most %(max)s). "
+                "Narrow the filter, e.g. to one school or a date range, and export again."
+            ) % {"count": f"{total:,}", "max": f"{self.export_max_rows:,}"})
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            return redirect(f"{self.request.path}?{query.urlencode()}")
         table = self.get_table_class()(qs, request=self.request, **self.get_table_kwargs())
         if self.request.GET.get("sort"):
             table.order_by = self.request.GET["sort"]

@@ -61,3 +61,19 @@ def test_list_page_shows_only_visible_rows(client_for, officer_b, departments):
     body = response.content.decode()
     assert "教务处" in body
     assert "总务处" not in body
+
+
+def test_an_export_too_large_asks_to_narrow_the_filter(client_for, bureau_staff, school_a, settings, monkeypatch):
+    from hazards.views import HazardListView
+    from tests.hazards import factories as hf
+
+    for i in range(3):
+        hf.hazard(school_a, title=f"导出上限{i}")
+    monkeypatch.setattr(HazardListView, "export_max_rows", 2)
+    c = client_for(bureau_staff)
+    response = c.get(reverse("hazards:hazard_list"), {"level": "general", "export": "xlsx"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?level=general")
+    assert "共有 3 条记录符合条件" in response.content.decode()
+    monkeypatch.setattr(HazardListView, "export_max_rows", 3)
+    response = c.get(reverse("hazards:hazard_list"), {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
