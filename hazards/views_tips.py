@@ -197,8 +197,8 @@ def tip_accept_view(request, pk):
                 return redirect(tip)
     else:
         form = TipAcceptForm(initial=TipAcceptForm.initial_for(tip), tip=tip, user=request.user)
-    return render(request, "hazards/tip_accept.html", {
-        "form": form, "tip": tip, "object": tip,
+    return render(request, "hazards/tip_triage.html", {
+        "form": form, "tip": tip, "object": tip, "decision": "accept",
         "title": _("Accept tip %(code)s as a hazard") % {"code": tracking_code_display(tip.tracking_code)},
     })
 
@@ -221,7 +221,7 @@ def tip_reject_view(request, pk):
                 return redirect(tip)
     else:
         form = TipRejectForm()
-    return render(request, "hazards/tip_reject.html", {
-        "form": form, "tip": tip, "object": tip,
+    return render(request, "hazards/tip_triage.html", {
+        "form": form, "tip": tip, "object": tip, "decision": "reject",
         "title": _("Reject tip %(code)s") % {"code": tracking_code_display(tip.tracking_code)},
     })
