@@ -54,11 +54,6 @@ ATTACHMENT_KINDS = {"plan": gettext_lazy("Plan document"), "photo": gettext_lazy
                     "sign_in": gettext_lazy("Sign-in sheet")}
 
 
-def current_org(request):
-    """The organisation the user acts for now, or None."""
-    return request.organisation
-
-
 def is_bureau_user(user) -> bool:
     return user.is_superuser or user.memberships.filter(is_active=True, role__in=list(BUREAU_ROLES)).exists()
 
@@ -118,7 +113,7 @@ class CampaignDetailView(ObjectDetailView):
         ctx["plan_deadline"] = selectors.plan_deadline_date(campaign)
         if not campaign.is_template and campaign.status != CampaignStatus.DRAFT and is_bureau_user(user):
             ctx["plan_counts"] = selectors.plan_counts(campaign, user)
-        org = current_org(self.request)
+        org = self.request.organisation
         if not campaign.is_template and org is not None and org.is_school:
             plan = ImplementationPlan.objects.filter(campaign=campaign, organisation=org).first()
             ctx["my_plan"] = plan
@@ -351,7 +346,7 @@ class PlanSubmitView(ObjectFormMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.campaign = get_visible_or_404(Campaign.objects.live(), request.user, pk=kwargs["pk"])
-        self.organisation = current_org(request)
+        self.organisation = request.organisation
         if not services.can_submit_plan(request.user, self.organisation):
             raise PermissionDenied
         self.plan = ImplementationPlan.objects.filter(campaign=self.campaign, organisation=self.organisation).first()
@@ -496,7 +491,7 @@ class ActivityListView(ObjectListView):
     empty_text = gettext_lazy("No training or drill recorded yet. Record one after it has taken place.")
 
     def can_create(self):
-        return services.can_record_activity(self.request.user, current_org(self.request))
+        return services.can_record_activity(self.request.user, self.request.organisation)
 
     def get_summary(self, queryset):
         from django.db.models import Count, Sum
@@ -515,20 +510,20 @@ class ActivityCreateView(ObjectCreateView):
     success_message = gettext_lazy("Recorded.")
 
     def has_permission(self):
-        return services.can_record_activity(self.request.user, current_org(self.request))
+        return services.can_record_activity(self.request.user, self.request.organisation)
 
     def get_initial(self):
         return {"kind": self.request.GET.get("kind", ActivityKind.TRAINING)}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("Record a training or drill at %(org)s") % {"org": current_org(self.request).name}
+        ctx["title"] = _("Record a training or drill at %(org)s") % {"org": self.request.organisation.name}
         return ctx
 
     def perform_save(self, form):
         cd = form.cleaned_data
         return services.activity_record(
-            organisation=current_org(self.request), actor=self.request.user, kind=cd["kind"], date=cd["date"],
+            organisation=self.request.organisation, actor=self.request.user, kind=cd["kind"], date=cd["date"],
             topic=cd["topic"], participants=cd["participants"], notes=cd["notes"], campaign=cd["campaign"],
             photos=cd["photos"], sign_in_sheets=cd["sign_in_sheet"])
 
