@@ -91,12 +91,15 @@ def _school_logins(n: int, code: str, names: list[str]) -> list[tuple]:
         (f"custodian{n}", names[3], Role.LAB_CUSTODIAN, code, "教务处", "危化品保管员"),
         (f"custodian{n}b", names[4], Role.LAB_CUSTODIAN, code, "教务处", "危化品保管员（双人管理）"),
         (f"responsible{n}", names[5], Role.RESPONSIBLE_PERSON, code, "总务处", "总务处主任"),
+        (f"teacher{n}", names[6], Role.TEACHER, code, "教务处", "化学教师"),
+        (f"labhead{n}", names[7], Role.LAB_HEAD, code, "教务处", "实验室主任"),
+        (f"transport{n}", names[8], Role.TRANSPORT_OFFICER, code, "保卫处", "校车管理员"),
     ]
 
 
 DEMO_LOGINS = [
-    *_school_logins(1, SCHOOL1_CODE, ["张伟", "李秀英", "王强", "刘芳", "杨洋", "陈军"]),
-    *_school_logins(2, SCHOOL2_CODE, ["赵磊", "孙丽华", "周建国", "吴敏", "徐静", "郑海涛"]),
+    *_school_logins(1, SCHOOL1_CODE, ["张伟", "李秀英", "王强", "刘芳", "杨洋", "陈军", "黄丽娟", "何志明", "马超"]),
+    *_school_logins(2, SCHOOL2_CODE, ["赵磊", "孙丽华", "周建国", "吴敏", "徐静", "郑海涛", "朱晓燕", "冯建军", "韩磊"]),
     ("bureau", "马国栋", Role.BUREAU_SAFETY, DISTRICT_CODE, "", "安全科科长"),
     ("inspector", "胡志刚", Role.BUREAU_INSPECTOR, DISTRICT_CODE, "", "督查组组长"),
     ("bureauleader", "高建华", Role.BUREAU_LEADER, DISTRICT_CODE, "", "分管安全副局长"),

@@ -42,6 +42,9 @@ ROLE_LABELS = {
     "危化品保管员": Role.LAB_CUSTODIAN,
     "校长": Role.PRINCIPAL,
     "其他负责人": Role.OTHER_LEADER,
+    "教师": Role.TEACHER,
+    "实验室主任": Role.LAB_HEAD,
+    "校车管理员": Role.TRANSPORT_OFFICER,
     "教育局安全科": Role.BUREAU_SAFETY,
     "督查组": Role.BUREAU_INSPECTOR,
     "教育局领导": Role.BUREAU_LEADER,
@@ -52,6 +55,8 @@ ROLE_ALIASES = {
     "保管员": Role.LAB_CUSTODIAN, "实验室保管员": Role.LAB_CUSTODIAN, "园长": Role.PRINCIPAL,
     "主要负责人": Role.PRINCIPAL, "副校长": Role.OTHER_LEADER, "副园长": Role.OTHER_LEADER,
     "安全科": Role.BUREAU_SAFETY, "督查员": Role.BUREAU_INSPECTOR, "局领导": Role.BUREAU_LEADER,
+    "任课教师": Role.TEACHER, "化学教师": Role.TEACHER, "实验员": Role.LAB_CUSTODIAN,
+    "校车安全管理员": Role.TRANSPORT_OFFICER, "校车专管员": Role.TRANSPORT_OFFICER,
 }
 ROLE_SEPARATORS = "、,，;；/ "
 

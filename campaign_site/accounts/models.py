@@ -35,6 +35,9 @@ class Role(models.TextChoices):
     LAB_CUSTODIAN = "lab_custodian", _("Lab custodian")
     PRINCIPAL = "principal", _("Principal")
     OTHER_LEADER = "other_leader", _("Other school leader")
+    TEACHER = "teacher", _("Teacher")
+    LAB_HEAD = "lab_head", _("Head of laboratories")
+    TRANSPORT_OFFICER = "transport_officer", _("School bus officer")
     BUREAU_SAFETY = "bureau_safety", _("Bureau safety staff")
     BUREAU_INSPECTOR = "bureau_inspector", _("Bureau inspector")
     BUREAU_LEADER = "bureau_leader", _("Bureau leader")
@@ -42,7 +45,8 @@ class Role(models.TextChoices):
 
 
 SCHOOL_ROLES = frozenset(
-    {Role.SAFETY_OFFICER, Role.RESPONSIBLE_PERSON, Role.LAB_CUSTODIAN, Role.PRINCIPAL, Role.OTHER_LEADER}
+    {Role.SAFETY_OFFICER, Role.RESPONSIBLE_PERSON, Role.LAB_CUSTODIAN, Role.PRINCIPAL, Role.OTHER_LEADER,
+     Role.TEACHER, Role.LAB_HEAD, Role.TRANSPORT_OFFICER}
 )
 BUREAU_ROLES = frozenset({Role.BUREAU_SAFETY, Role.BUREAU_INSPECTOR, Role.BUREAU_LEADER, Role.ADMIN})
 LEADER_ROLES = frozenset({Role.PRINCIPAL, Role.OTHER_LEADER})

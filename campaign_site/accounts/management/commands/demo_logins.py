@@ -27,7 +27,8 @@ class Command(BaseCommand):
         url = f"http://127.0.0.1:{port}"
         zh_roles = {
             Role.SAFETY_OFFICER: "安全员", Role.RESPONSIBLE_PERSON: "责任人", Role.LAB_CUSTODIAN: "危化品保管员",
-            Role.PRINCIPAL: "校长", Role.OTHER_LEADER: "其他负责人", Role.BUREAU_SAFETY: "教育局安全科",
+            Role.PRINCIPAL: "校长", Role.OTHER_LEADER: "其他负责人", Role.TEACHER: "教师",
+            Role.LAB_HEAD: "实验室主任", Role.TRANSPORT_OFFICER: "校车管理员", Role.BUREAU_SAFETY: "教育局安全科",
             Role.BUREAU_INSPECTOR: "教育局督查组", Role.BUREAU_LEADER: "教育局领导", Role.ADMIN: "管理员",
         }
         with translation.override("en"):
