@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "campaign_site.notifications",
     "campaign_site.campaigns",
     "hazards",
+    "chemicals",
 
 ]
 

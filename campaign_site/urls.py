@@ -15,6 +15,7 @@ urlpatterns = [
     path("notices/", include("campaign_site.notifications.urls")),
     path("system/", include("campaign_site.generic.urls")),
     path("hazards/", include("hazards.urls")),
+    path("chemicals/", include("chemicals.urls")),
     path("tips/", include("hazards.urls_public")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
