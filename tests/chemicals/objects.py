@@ -1,0 +1,14 @@
+"""Objects of the chemicals app for the generic access and query-count tests."""
+import itertools
+
+from chemicals.models import Chemical
+
+_n = itertools.count(1)
+
+
+def _chemical(school):
+    """A new catalogue entry (the catalogue is national: `school` is not used)."""
+    return Chemical.objects.create(name_zh=f"测试试剂{next(_n)}", storage_class="general")
+
+
+LIST_OBJECTS = {Chemical: _chemical}
