@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "campaign_site.generic.middleware.AuditDeniedMiddleware",
 ]
 
 ROOT_URLCONF = "campaign_site.urls"
@@ -217,6 +218,15 @@ DJANGO_TABLES2_TEMPLATE = "generic/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 RATELIMIT_USE_CACHE = "default"
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated), e.g.
+# TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8. Empty: the connecting address is the client. Rate limits,
+# the login lock-out and the audit log all take the client address from generic/net.py.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+RATELIMIT_IP_META_KEY = "campaign_site.generic.net.ratelimit_ip"
+
+# Security audit log: records are kept this many days (never fewer than 183), then pruned nightly.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
 
 LOGGING = {
     "version": 1,

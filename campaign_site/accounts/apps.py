@@ -8,10 +8,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisations and people")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
         from campaign_site.generic.navigation import NavItem, register
 
         from . import demo, home  # noqa: F401  (registers the demo builder and the home widget)
-        from .models import BUREAU_ROLES, STAFF_MANAGER_ROLES
+        from .models import AUDIT_READER_ROLES, BUREAU_ROLES, STAFF_MANAGER_ROLES
+        from .security import on_logged_in, on_login_failed
+
+        user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")
+        user_logged_in.connect(on_logged_in, dispatch_uid="audit_logged_in")
 
         register(
             NavItem(_("Schools"), "accounts:organisation_list", icon="building", order=80,
@@ -20,4 +26,6 @@ class AccountsConfig(AppConfig):
                     roles=frozenset(STAFF_MANAGER_ROLES | BUREAU_ROLES)),
             NavItem(_("Users"), "accounts:user_list", icon="person-badge", order=84,
                     roles=frozenset(BUREAU_ROLES)),
+            NavItem(_("Security audit log"), "accounts:audit_log", icon="shield-lock", order=86,
+                    roles=frozenset(AUDIT_READER_ROLES)),
         )

@@ -2,6 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.generic.audit import action_choices
+from campaign_site.generic.models import AuditEvent, AuditResult
+
 from .models import Department, Organisation, OrgKind, Person, Role, SchoolType, User
 
 
@@ -70,3 +73,24 @@ class UserFilterSet(django_filters.FilterSet):
         from .models import Membership
 
         return queryset.filter(pk__in=Membership.objects.filter(is_active=True, role=value).values("user"))
+
+
+class AuditEventFilterSet(django_filters.FilterSet):
+    since = django_filters.DateFilter(label=_("From"), field_name="at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(label=_("To"), field_name="at", lookup_expr="date__lte")
+    action = django_filters.ChoiceFilter(label=_("action"), choices=lambda: action_choices())
+    result = django_filters.ChoiceFilter(label=_("result"), choices=AuditResult.choices)
+    who = django_filters.CharFilter(label=_("User name"), method="search_user")
+    client_ip = django_filters.CharFilter(label=_("client address"), lookup_expr="startswith")
+    organisation = django_filters.ModelChoiceFilter(label=_("organisation"), queryset=_visible_orgs,
+                                                    method="in_subtree")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["since", "until", "action", "result", "who", "client_ip", "organisation"]
+
+    def search_user(self, queryset, name, value):
+        return queryset.filter(Q(username__icontains=value) | Q(user__full_name__icontains=value))
+
+    def in_subtree(self, queryset, name, value):
+        return queryset.filter(organisation__path__startswith=value.path)

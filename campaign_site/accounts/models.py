@@ -54,6 +54,8 @@ LEADER_ROLES = frozenset({Role.PRINCIPAL, Role.OTHER_LEADER})
 BUREAU_MANAGER_ROLES = frozenset({Role.BUREAU_SAFETY, Role.ADMIN})
 # Roles that keep a school's departments and staff list (plus the bureau managers above it).
 STAFF_MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.SAFETY_OFFICER}) | BUREAU_MANAGER_ROLES
+# Who reads the security audit log (for the organisations below them; superusers for everything).
+AUDIT_READER_ROLES = frozenset({Role.BUREAU_SAFETY, Role.ADMIN})
 
 
 class OrganisationQuerySet(ScopedQuerySet):

@@ -61,4 +61,19 @@ def get_visible_or_404(queryset_or_model, user, **lookup):
     try:
         return qs.visible_to(user).get(**lookup)
     except qs.model.DoesNotExist as exc:
+        from campaign_site.generic.audit import _current_request, audit_hidden_lookup
+
+        request = _current_request()
+        if request is None or getattr(request, "user", None) != user:
+            request = _UserOnly(user)
+        audit_hidden_lookup(request, qs, lookup)
         raise Http404 from exc
+
+
+class _UserOnly:
+    """Stands in for a request when a lookup is made outside one (only the user is known)."""
+
+    def __init__(self, user):
+        self.user = user
+        self.path = ""
+        self.META = {}

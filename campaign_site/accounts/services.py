@@ -12,6 +12,7 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from campaign_site.generic.audit import audit_record
 from campaign_site.generic.errors import DomainError
 
 from .models import (
@@ -95,6 +96,21 @@ def can_manage_user(actor, user: User) -> bool:
 def is_manager(user) -> bool:
     """Holds a managing bureau role anywhere (shows the management pages)."""
     return user.is_superuser or user.memberships.filter(is_active=True, role__in=BUREAU_MANAGER_ROLES).exists()
+
+
+def _home_organisation(user: User) -> Organisation | None:
+    """Where a user's audit records are filed: their first active role's organisation."""
+    membership = user.memberships.filter(is_active=True).select_related("organisation").order_by("pk").first() \
+        or user.memberships.select_related("organisation").order_by("pk").first()
+    return membership.organisation if membership else None
+
+
+def _audit(action: str, *, actor, target: User, organisation: Organisation | None = None, detail: str = "") -> None:
+    """User and role changes made by a person go to the security audit log (system changes do not)."""
+    if actor is None:
+        return
+    audit_record(action, user=actor, obj=target, organisation=organisation or _home_organisation(target),
+                 detail=detail)
 
 
 def _require(allowed: bool, message: str | None = None):
@@ -296,6 +312,8 @@ def user_create(*, username: str, full_name: str, password: str | None = None, e
                                            department=department, phone=phone)
         person.user = user
         person.save(update_fields=["user"])
+    _audit("user_created", actor=actor, target=user, organisation=organisation,
+           detail=", ".join(_role_label(r) for r in roles))
     return user
 
 
@@ -328,6 +346,10 @@ def membership_add(*, user: User, organisation: Organisation, role: str, actor: 
     if not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
+        _created = True
+    if _created:
+        _audit("role_added", actor=actor, target=user, organisation=organisation,
+               detail=f"{_role_label(role)} @ {organisation}")
     return membership
 
 
@@ -348,6 +370,8 @@ def membership_remove(*, membership: Membership, actor: User | None) -> Membersh
         raise DomainError(_("This is the user's last role. Deactivate the user instead."))
     membership.is_active = False
     membership.save(update_fields=["is_active"])
+    _audit("role_removed", actor=actor, target=user, organisation=membership.organisation,
+           detail=f"{_role_label(membership.role)} @ {membership.organisation}")
     return membership
 
 
@@ -365,6 +389,7 @@ def user_update(*, user: User, actor: User | None, **fields) -> User:
         setattr(user, key, fields[key])
     if changed:
         user.save(update_fields=changed)
+        _audit("user_changed", actor=actor, target=user, detail=", ".join(changed))
     return user
 
 
@@ -379,6 +404,7 @@ def user_set_active(*, user: User, active: bool, actor: User | None) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        _audit("user_activated" if active else "user_deactivated", actor=actor, target=user)
     return user
 
 
@@ -396,4 +422,6 @@ def user_reset_password(*, user: User, actor: User | None, password: str | None 
         password = generate_password()
         set_temporary_password(user, password)
     user.save(update_fields=["password"])
+    _audit("password_reset", actor=actor, target=user)
     return password
+

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.generic.models import AuditEvent
 from campaign_site.generic.tables import Table
 
 from .models import Organisation, Person, User
@@ -62,3 +63,20 @@ class UserTable(Table):
 
     def value_roles(self, record):
         return "；".join(f"{m.organisation.name} · {m.get_role_display()}" for m in self._roles(record))
+
+
+class AuditEventTable(Table):
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    username = tables.Column(verbose_name=_("user"))
+    client_ip = tables.Column()
+    action = tables.Column(accessor="action_label", order_by=("action",), verbose_name=_("action"))
+    object_repr = tables.Column()
+    organisation = tables.Column(accessor="organisation__name", verbose_name=_("organisation"))
+    result = tables.Column()
+    detail = tables.Column()
+
+    class Meta:
+        model = AuditEvent
+        phone_columns = ("at", "action", "result")
+        fields = ["at", "username", "client_ip", "action", "object_repr", "organisation", "result", "detail"]
+        order_by = ["-at"]

@@ -41,4 +41,5 @@ urlpatterns = [
          name="membership_remove"),
     path("users/<int:pk>/active/", views.UserSetActiveView.as_view(), name="user_set_active"),
     path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user_password_reset"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
 ]

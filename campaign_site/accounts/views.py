@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -16,7 +16,9 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import UpdateView
 
+from campaign_site.generic.audit import audit_record
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.models import AuditEvent
 from campaign_site.generic.views import (
     ImportView,
     ObjectCreateView,
@@ -27,7 +29,7 @@ from campaign_site.generic.views import (
 )
 
 from . import selectors, services
-from .filtersets import OrganisationFilterSet, PersonFilterSet, UserFilterSet
+from .filtersets import AuditEventFilterSet, OrganisationFilterSet, PersonFilterSet, UserFilterSet
 from .forms import (
     DepartmentForm,
     MembershipAddForm,
@@ -40,8 +42,8 @@ from .forms import (
 )
 from .importers import SchoolImporter, UserImporter
 from .middleware import SESSION_KEY
-from .models import BUREAU_ROLES, Department, Membership, Organisation, Person, SchoolType, User
-from .tables import OrganisationTable, PersonTable, UserTable
+from .models import AUDIT_READER_ROLES, BUREAU_ROLES, Department, Membership, Organisation, Person, SchoolType, User
+from .tables import AuditEventTable, OrganisationTable, PersonTable, UserTable
 
 
 class LoginView(auth_views.LoginView):
@@ -543,7 +545,40 @@ class UserImportView(ImportView):
         if not result.saved:
             return self.render_to_response(self.get_context_data(form=self.get_form_class()(), result=result,
                                                                  token=""))
+        audit_record("import", request=self.request,
+                     detail=_("%(title)s: %(count)d rows") % {"title": self.importer_class.title, "count": result.saved})
         return render(self.request, "accounts/user_import_done.html", {
             "title": _("Users imported"), "created": importer.passwords,
             "list_url": reverse("accounts:user_list"),
         })
+
+
+# security audit log
+
+
+class AuditLogView(ObjectListView):
+    """The security audit log: the system administrator sees everything, bureau safety staff and
+    administrators the records of the organisations below them. Read-only; exportable."""
+
+    model = AuditEvent
+    table_class = AuditEventTable
+    filterset_class = AuditEventFilterSet
+    select_related = ("organisation",)
+    title = gettext_lazy("Security audit log")
+    empty_text = gettext_lazy("No records match the filter.")
+    paginate_by = 50
+
+    def has_permission(self):
+        user = self.request.user
+        return user.is_superuser or user.memberships.filter(is_active=True, role__in=AUDIT_READER_ROLES).exists()
+
+    def get_queryset(self):
+        user = self.request.user
+        if user.is_superuser:
+            return self.get_base_queryset()
+        readable = list(user.memberships.filter(is_active=True, role__in=AUDIT_READER_ROLES)
+                        .values_list("organisation__path", flat=True))
+        q = Q(pk__in=[])
+        for path in readable:
+            q |= Q(organisation__path__startswith=path)
+        return self.get_base_queryset().filter(q)

@@ -14,3 +14,13 @@ class GenericConfig(AppConfig):
             name="heartbeat", task="campaign_site.generic.tasks.heartbeat", every_seconds=60,
             description="Records that beat and a worker are alive (health page).",
         )
+        periodic.register(
+            name="audit-prune", task="campaign_site.generic.tasks.audit_prune", crontab="40 3 * * *",
+            description="Removes security audit records older than AUDIT_RETENTION_DAYS (at least 183 days).",
+        )
+        from django.contrib.admin.models import LogEntry
+        from django.db.models.signals import post_save
+
+        from .audit import audit_admin_log_entry
+
+        post_save.connect(audit_admin_log_entry, sender=LogEntry, dispatch_uid="audit_admin_log_entry")

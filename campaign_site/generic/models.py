@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.scoping import ScopedQuerySet
@@ -85,3 +86,82 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AuditResult(models.TextChoices):
+    SUCCESS = "success", _("succeeded")
+    FAILURE = "failure", _("unsuccessful")
+    DENIED = "denied", _("refused")
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a security audit record."""
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    """Audit records are never changed or deleted: `update()` and `delete()` refuse. Only the
+    retention task removes records older than the retention period (`generic.audit.audit_prune`)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Security audit records cannot be changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("Security audit records cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Security audit records cannot be deleted.")
+
+    _update = update
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: who, from where, did what to which object, with which result.
+
+    Append-only (see AuditEventQuerySet and save()/delete() below). Written with
+    `campaign_site.generic.audit.audit_record(...)`."""
+
+    at = models.DateTimeField(_("date and time"), default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The name typed at the login form, kept even when no such account exists.
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=40, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.CharField(_("result"), max_length=10, choices=AuditResult.choices, default=AuditResult.SUCCESS)
+    detail = models.TextField(_("detail"), blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security audit record")
+        verbose_name_plural = _("security audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "at"])]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Security audit records cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Security audit records cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        from .audit import action_label
+
+        return action_label(self.action)

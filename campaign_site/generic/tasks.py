@@ -30,3 +30,14 @@ def _mark_beat_process(**kwargs):
 def _beat_published(sender=None, **kwargs):
     if _state["in_beat"] and sender == HEARTBEAT_TASK:
         _seen("beat")
+
+
+AUDIT_PRUNE_TASK = "campaign_site.generic.tasks.audit_prune"
+
+
+@shared_task(name=AUDIT_PRUNE_TASK)
+def audit_prune() -> int:
+    """Remove security audit records older than the retention period (at least six months)."""
+    from .audit import audit_prune as prune
+
+    return prune()

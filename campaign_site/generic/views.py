@@ -23,8 +23,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
 
+from .audit import audit_hidden_lookup, audit_record
 from .errors import DomainError
 from .export import table_response
+from .models import AuditResult
 
 
 class CountlessPaginator(LazyPaginator):
@@ -48,7 +50,17 @@ class ScopedViewMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.has_permission():
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            self.audit_hidden_object()
+            raise
+
+    def audit_hidden_object(self):
+        """A 404 on a record that exists in another organisation goes to the security audit log."""
+        pk = self.kwargs.get("pk")
+        if pk is not None and self.model is not None and self.request.user.is_authenticated:
+            audit_hidden_lookup(self.request, self.get_base_queryset(), {"pk": pk})
 
     def get_base_queryset(self):
         qs = self.queryset if self.queryset is not None else self.model._default_manager.all()
@@ -143,6 +155,11 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         table = self.get_table_class()(qs, request=self.request, **self.get_table_kwargs())
         if self.request.GET.get("sort"):
             table.order_by = self.request.GET["sort"]
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        audit_record("export", request=self.request, detail=_("%(list)s, %(format)s, %(count)s rows%(filter)s") % {
+            "list": self.get_title(), "format": fmt, "count": total,
+            "filter": f" ({query.urlencode()})" if query else ""})
         return table_response(table, fmt, self.get_export_filename(), title=str(self.get_title()))
 
     def get_export_filename(self):
@@ -254,7 +271,11 @@ class ObjectEditView(ObjectFormMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            self.audit_hidden_object()
+            raise
         if not self.can_edit(request.user, self.object):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -393,7 +414,11 @@ class ImportView(LoginRequiredMixin, FormView):
             result = importer.run(fh, dry_run=False)
         default_storage.delete(path)
         if not result.saved:
+            audit_record("import", request=self.request, result=AuditResult.FAILURE,
+                         detail=f"{self.importer_class.title}: {_('nothing imported')}")
             return self.render_to_response(self.get_context_data(form=form, result=result, token=""))
+        audit_record("import", request=self.request,
+                     detail=_("%(title)s: %(count)d rows") % {"title": self.importer_class.title, "count": result.saved})
         messages.success(self.request, _("Imported %(count)d rows.") % {"count": result.saved})
         return redirect(self.get_success_url())
 

@@ -6,7 +6,8 @@ from PIL import Image
 
 from campaign_site.accounts.models import Department
 from campaign_site.generic.attachments import attachment_add
-from campaign_site.generic.models import Attachment
+from campaign_site.generic.audit import audit_record
+from campaign_site.generic.models import Attachment, AuditEvent
 
 
 def png_upload(name="photo.png", size=(8, 8), color=(200, 30, 30)):
@@ -20,5 +21,9 @@ def attachment_for_school(school):
     return attachment_add(obj=department, upload=png_upload(), actor=None)
 
 
-OBJECTS = {Attachment: attachment_for_school}
+def audit_event_for_school(school):
+    return audit_record("export", obj=school, username="walker", detail="export of a list")
+
+
+OBJECTS = {Attachment: attachment_for_school, AuditEvent: audit_event_for_school}
 VIEW_MODELS = {"generic:attachment": Attachment}
