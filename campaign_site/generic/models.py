@@ -1,4 +1,19 @@
-"""Shared records used by every app: transition records, attachments, worker heartbeats."""
+"""Shared records used by every app: transition records, attachments, worker heartbeats, pending
+two-person confirmations; and the abstract base of every organisation-owned model.
+
+`OrganisationOwned` (abstract)
+    class Cabinet(OrganisationOwned):
+        name = models.CharField(...)
+
+    gives the model an `organisation` foreign key to accounts.Organisation (`PROTECT`; reverse
+    accessor `<app>_<model>_set`, e.g. `school.chemicals_cabinet_set`), history
+    (django-simple-history, one historical table per concrete model in its own app:
+    `Cabinet.history`, `obj.history.all()`), and `objects = ScopedQuerySet.as_manager()`, so
+    `Cabinet.objects.visible_to(user)` is scoped like every other owned model. Override
+    `organisation` to give it another label (`verbose_name=_("school")`) or `limit_choices_to`;
+    give `objects` a subclass of `ScopedQuerySet` for extra queryset methods or a narrower
+    `visible_to`. Model-level `Meta` options go in `class Meta(OrganisationOwned.Meta)`.
+"""
 import uuid
 
 from django.conf import settings
@@ -7,8 +22,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaign_site.accounts.scoping import ScopedQuerySet
+
+
+class OrganisationOwned(models.Model):
+    """Abstract base: owned by one organisation, scoped with `visible_to(user)`, with history."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set", related_query_name="%(app_label)s_%(class)s",
+    )
+    history = HistoricalRecords(inherit=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_field = "organisation"
+
+    class Meta:
+        abstract = True
 
 
 class TransitionLog(models.Model):

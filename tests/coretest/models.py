@@ -1,0 +1,20 @@
+"""Concrete models over the core's abstract bases, so the primitives are tested without any domain
+app. Installed only by tests/settings.py (never in the site)."""
+from django.conf import settings
+from django.db import models
+
+from campaign_site.generic.models import OrganisationOwned
+
+
+class Gadget(OrganisationOwned):
+    """An organisation-owned record: `model_update`, history and `visible_to`."""
+
+    name = models.CharField("name", max_length=60)
+    amount = models.DecimalField("amount", max_digits=10, decimal_places=2, default=0)
+    due = models.DateField("due", null=True, blank=True)
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.name
