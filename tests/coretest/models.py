@@ -3,6 +3,7 @@ app. Installed only by tests/settings.py (never in the site)."""
 from django.conf import settings
 from django.db import models
 
+from campaign_site.generic.ledger import Balance, LedgerEntry
 from campaign_site.generic.models import OrganisationOwned
 
 
@@ -18,3 +19,27 @@ class Gadget(OrganisationOwned):
 
     def __str__(self):
         return self.name
+
+
+class GadgetStock(Balance):
+    """The running balance of one gadget."""
+
+    gadget = models.ForeignKey(Gadget, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(Balance.Meta):
+        constraints = [
+            *Balance.Meta.constraints,
+            models.UniqueConstraint(fields=["gadget"], name="coretest_gadgetstock_one_per_gadget"),
+        ]
+
+
+class GadgetMove(LedgerEntry):
+    """A movement of a gadget: receipts positive, issues negative."""
+
+    balance_model = GadgetStock
+
+    gadget = models.ForeignKey(Gadget, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=[("receipt", "receipt"), ("issue", "issue")])
+
+    def balance_key(self):
+        return {"gadget": self.gadget}
