@@ -18,6 +18,10 @@ class GenericConfig(AppConfig):
             name="audit-prune", task="campaign_site.generic.tasks.audit_prune", crontab="40 3 * * *",
             description="Removes security audit records older than AUDIT_RETENTION_DAYS (at least 183 days).",
         )
+        periodic.register(
+            name="pending-actions-expire", task="campaign_site.generic.tasks.pending_actions_expire",
+            crontab="7 * * * *", description="Two-person requests past their window are marked expired.",
+        )
         from django.contrib.admin.models import LogEntry
         from django.db.models.signals import post_save
 

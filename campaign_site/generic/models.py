@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -198,3 +199,71 @@ class AuditEvent(models.Model):
         from .audit import action_label
 
         return action_label(self.action)
+class PendingStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+class PendingAction(OrganisationOwned):
+    """An action one person asked for that a second, different person must confirm before it runs
+    (two-person control). Written and moved only by `campaign_site.generic.twoperson`."""
+
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    summary = models.CharField(_("what"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(_("status"), max_length=20, choices=PendingStatus.choices,
+                              default=PendingStatus.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("to be confirmed by"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta(OrganisationOwned.Meta):
+        abstract = False
+        verbose_name = _("request awaiting confirmation")
+        verbose_name_plural = _("requests awaiting confirmation")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "status", "expires_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+        constraints = [
+            # The second person is never the first, whatever writes the row.
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by__isnull=True) | ~models.Q(confirmed_by=models.F("requested_by")),
+                name="pendingaction_confirmer_is_another_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=PendingStatus.CONFIRMED, confirmed_by__isnull=False)
+                | (~models.Q(status=PendingStatus.CONFIRMED) & models.Q(confirmed_by__isnull=True)),
+                name="pendingaction_confirmed_names_its_confirmer",
+            ),
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("requested_at")),
+                                   name="pendingaction_window_after_request"),
+        ]
+
+    def __str__(self):
+        return self.summary
+
+    def get_absolute_url(self):
+        return reverse("generic:pending_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == PendingStatus.PENDING
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == PendingStatus.EXPIRED or (self.is_pending and timezone.now() >= self.expires_at)

@@ -34,6 +34,12 @@ def register(*items: NavItem) -> None:
             _registry.append(item)
 
 
+def replace(item: NavItem) -> None:
+    """Register `item`, replacing an entry with the same url_name (its roles grew, say)."""
+    _registry[:] = [i for i in _registry if i.url_name != item.url_name]
+    _registry.append(item)
+
+
 def items_for(user, roles: set[str]) -> list[NavItem]:
     """Entries for a user holding `roles` (superusers see every entry)."""
     if not user.is_authenticated:

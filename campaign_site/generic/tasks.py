@@ -41,3 +41,9 @@ def audit_prune() -> int:
     from .audit import audit_prune as prune
 
     return prune()
+@shared_task(name="campaign_site.generic.tasks.pending_actions_expire")
+def pending_actions_expire() -> int:
+    """Two-person requests past their window are marked expired (and their holds released)."""
+    from .twoperson import pending_actions_expire as expire
+
+    return expire()

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import site_views
+from . import site_views, twoperson_views
 
 app_name = "generic"
 urlpatterns = [
     path("attachments/<int:pk>/", site_views.attachment_download, name="attachment"),
     path("attachments/upload/<int:ct>/<int:pk>/", site_views.attachment_upload, name="attachment_upload"),
     path("health/", site_views.health, name="health"),
+    path("confirmations/", twoperson_views.pending_list, name="pending_list"),
+    path("confirmations/<int:pk>/", twoperson_views.pending_detail, name="pending_detail"),
+    path("confirmations/<int:pk>/cancel/", twoperson_views.pending_cancel, name="pending_cancel"),
 ]

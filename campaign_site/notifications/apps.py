@@ -8,6 +8,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from campaign_site.generic import notices
         from campaign_site.generic.navigation import NavItem, register
 
+        from .services import notify
+
         register(NavItem(_("Notices"), "notifications:list", icon="bell", order=900))
+        notices.register_sender(notify)

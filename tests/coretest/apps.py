@@ -7,3 +7,13 @@ class CoreTestConfig(AppConfig):
     name = "tests.coretest"
     label = "coretest"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from campaign_site.generic import twoperson
+
+        from . import models
+
+        twoperson.register(
+            "coretest.move", models.carry_out_move, roles={"principal", "other_leader"}, label="Gadget movement",
+            eligible=models.trained, on_close=models.release_move,
+        )

@@ -1,9 +1,11 @@
 """Concrete models over the core's abstract bases, so the primitives are tested without any domain
 app. Installed only by tests/settings.py (never in the site)."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
-from campaign_site.generic.ledger import Balance, LedgerEntry
+from campaign_site.generic.ledger import Balance, LedgerEntry, ledger_post
 from campaign_site.generic.models import OrganisationOwned
 
 
@@ -43,3 +45,25 @@ class GadgetMove(LedgerEntry):
 
     def balance_key(self):
         return {"gadget": self.gadget}
+
+
+# -- a two-person kind: a gadget movement confirmed by a principal or another leader ---------------
+
+def carry_out_move(action, actor):
+    """Post the movement the request describes (payload: quantity) on the target gadget."""
+    gadget = action.target
+    qty = Decimal(action.payload["quantity"])
+    return ledger_post(entry=GadgetMove(organisation=gadget.organisation, gadget=gadget, quantity=qty,
+                                        kind="receipt" if qty > 0 else "issue", note=action.summary), actor=actor)
+
+
+def trained(user, action):
+    """Stands in for an app's own check (e.g. a valid training record): payload lists the untrained."""
+    return user.username not in action.payload.get("untrained", [])
+
+
+RELEASED = []
+
+
+def release_move(action, actor):
+    RELEASED.append((action.pk, actor))

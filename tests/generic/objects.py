@@ -7,7 +7,7 @@ from PIL import Image
 from campaign_site.accounts.models import Department
 from campaign_site.generic.attachments import attachment_add
 from campaign_site.generic.audit import audit_record
-from campaign_site.generic.models import Attachment, AuditEvent
+from campaign_site.generic.models import Attachment, AuditEvent, PendingAction
 
 
 def png_upload(name="photo.png", size=(8, 8), color=(200, 30, 30)):
@@ -27,3 +27,19 @@ def audit_event_for_school(school):
 
 OBJECTS = {Attachment: attachment_for_school, AuditEvent: audit_event_for_school}
 VIEW_MODELS = {"generic:attachment": Attachment}
+
+
+def pending_action_for_school(school):
+    """A two-person request at `school` (the tests-only kind "coretest.move", see tests/coretest)."""
+    from campaign_site.accounts.models import Role
+    from campaign_site.generic.twoperson import pending_action_request
+    from tests.coretest.models import Gadget
+    from tests.factories import member
+
+    requester = member(school, Role.SAFETY_OFFICER)
+    gadget = Gadget.objects.create(organisation=school, name="访问测试试剂")
+    return pending_action_request(kind="coretest.move", organisation=school, requested_by=requester,
+                                  summary="领用访问测试试剂 1", payload={"quantity": "1"}, target=gadget)
+
+
+OBJECTS[PendingAction] = pending_action_for_school
