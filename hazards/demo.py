@@ -21,7 +21,7 @@ from campaign_site.accounts.models import Membership, Organisation, OrgKind, Per
 from campaign_site.generic import demo
 from campaign_site.generic.models import TransitionLog
 
-from . import services
+from . import permissions, services
 from .models import (
     HAZARD_FLOW,
     Hazard,
@@ -156,7 +156,7 @@ class SchoolDemo:
                 return services.hazard_submit_rectification(hazard=hazard, actor=actor, note=note or "已按措施整改完毕",
                                                             cause_analysis=self.cause(hazard))
         if name == "reinspect_pass":
-            actor = self.leader if (self.leader and not services.is_rectifier(self.leader, hazard)) else self.inspector
+            actor = self.leader if (self.leader and not permissions.is_rectifier(self.leader, hazard)) else self.inspector
             if actor is not None:
                 return services.hazard_reinspect(hazard=hazard, actor=actor, passed=True, note=note or "复查合格")
         if name in ("sign_off", "sign_off_listed") and p is not None:

@@ -200,7 +200,7 @@ class InspectionForm(ScopedFormMixin, forms.Form):
         self.fields["organisation"].queryset = _school_choices(user)
         self.fields["focus_areas"].queryset = _focus_areas(user)
         self.fields["focus_areas"].label_from_instance = lambda a: f"{a.campaign.label} · {a.label}"
-        from campaign_site.accounts.models import LEADER_ROLES
+        from campaign_site.accounts.permissions import LEADER_ROLES
 
         self.fields["leader"].queryset = User.objects.filter(
             memberships__role__in=list(LEADER_ROLES), memberships__is_active=True,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from campaign_site.generic.home import register
 
-from . import selectors
+from . import permissions, selectors
 
 
 @register(30)
@@ -27,7 +27,7 @@ def my_hazard_work(request):
 def bureau_hazard_counts(request):
     """For bureau staff: open, major, listed and overdue hazards below them."""
     user = request.user
-    if not user.is_authenticated or not selectors.user_is_bureau(user):
+    if not user.is_authenticated or not permissions.sees_bureau_dashboard(user):
         return None
     from .models import Hazard
 

@@ -10,18 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from campaign_site.accounts.models import BUREAU_ROLES, Department, Organisation, Person
+from campaign_site.accounts.models import Department, Organisation, Person
+from campaign_site.accounts.permissions import BUREAU_ROLES
 from campaign_site.accounts.scoping import ScopedQuerySet, user_scope_paths
 from campaign_site.generic.workflow import Transition, Workflow
 
 # --------------------------------------------------------------------------------------------
 # Inspections
 # --------------------------------------------------------------------------------------------
-
-
-# Roles that run inspections and register hazards (at the school, or bureau staff above it).
-INSPECTOR_ROLES = frozenset({"safety_officer", "principal", "other_leader", "bureau_safety", "bureau_inspector",
-                             "admin"})
 
 
 class InspectionKind(models.TextChoices):
@@ -155,8 +151,9 @@ class Inspection(models.Model):
         return self.kind in (InspectionKind.BUREAU, InspectionKind.UNANNOUNCED)
 
     def can_attach(self, user) -> bool:
-        return self.status != InspectionStatus.COMPLETED and (
-            user.is_superuser or user.has_role(self.organisation, *INSPECTOR_ROLES))
+        from .permissions import can_attach_to_inspection
+
+        return can_attach_to_inspection(user, self)
 
 
 class ItemResult(models.TextChoices):
@@ -404,12 +401,9 @@ class Hazard(models.Model):
         return self.is_listed and self.delisted_at is None
 
     def can_attach(self, user) -> bool:
-        if not self.is_open:
-            return False
-        if user.is_superuser or user.has_role(self.organisation, *INSPECTOR_ROLES):
-            return True
-        person = self.responsible_person
-        return person is not None and person.user_id == user.pk
+        from .permissions import can_attach_to_hazard
+
+        return can_attach_to_hazard(user, self)
 
     @property
     def effective_deadline(self):

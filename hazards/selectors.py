@@ -6,9 +6,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.accounts.models import BUREAU_ROLES, Person, Role
+from campaign_site.accounts.models import Person, Role
+from campaign_site.accounts.permissions import LEADER_ROLES, SCHOOL_SAFETY_ROLES, roles_anywhere
 
-from . import services
+from . import permissions as perms
 from .models import (
     HAZARD_FLOW,
     OPEN_STATUSES,
@@ -21,44 +22,12 @@ from .models import (
 )
 
 
-def _roles(user) -> set[str]:
-    if not user.is_authenticated:
-        return set()
-    cached = user.__dict__.get("_hazard_roles")
-    if cached is None:
-        cached = set(user.memberships.filter(is_active=True).values_list("role", flat=True))
-        user.__dict__["_hazard_roles"] = cached
-    return cached
-
-
-def user_can_register(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(_roles(user) & set(services.REGISTER_ROLES)))
-
-
-def user_can_inspect(user) -> bool:
-    return user.is_authenticated and (user.is_superuser
-                                      or bool(_roles(user) & set(services.SCHOOL_INSPECTION_ROLES)))
-
-
-def user_can_plan_schedules(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(
-        _roles(user) & {Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER}))
-
-
-def user_can_keep_accountability(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(_roles(user) & set(services.ACCOUNTABILITY_ROLES)))
-
-
-def user_is_bureau(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or bool(_roles(user) & set(BUREAU_ROLES)))
-
-
 def default_source(user, organisation) -> str:
     """Source of a hazard registered by hand: the bureau's supervision or the school's own inspection."""
     if user.is_authenticated and not user.is_superuser and user.is_bureau_staff_over(organisation) \
-            and not user.has_role(organisation, Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER):
+            and not user.has_role(organisation, *SCHOOL_SAFETY_ROLES):
         return HazardSource.BUREAU
-    if user.is_authenticated and user.has_role(organisation, Role.PRINCIPAL, Role.OTHER_LEADER):
+    if user.is_authenticated and user.has_role(organisation, *LEADER_ROLES):
         return HazardSource.LEADER
     return HazardSource.SELF
 
@@ -90,20 +59,20 @@ def hazard_actions(user, hazard: Hazard) -> list[dict]:
     def add(action, label, style="primary", icon="arrow-right"):
         out.append({"action": action, "label": label, "style": style, "icon": icon})
 
-    if HAZARD_FLOW.can(hazard, "start") and services.can_rectify(user, hazard):
+    if HAZARD_FLOW.can(hazard, "start") and perms.can_rectify(user, hazard):
         add("start", HAZARD_FLOW["start"].label, "outline-primary", "play")
-    if state in (HazardStatus.REGISTERED, HazardStatus.RECTIFYING) and services.can_rectify(user, hazard):
+    if state in (HazardStatus.REGISTERED, HazardStatus.RECTIFYING) and perms.can_rectify(user, hazard):
         add("submit", HAZARD_FLOW["submit"].label, "primary", "camera")
-    if state == HazardStatus.SUBMITTED and services.can_reinspect(user, hazard):
+    if state == HazardStatus.SUBMITTED and perms.can_reinspect(user, hazard):
         add("reinspect", _("Re-inspect"), "primary", "search")
-    if state == HazardStatus.AWAITING_SIGNOFF and services.can_sign_off(user, hazard):
+    if state == HazardStatus.AWAITING_SIGNOFF and perms.can_sign_off(user, hazard):
         name = "sign_off_listed" if hazard.needs_bureau_delisting else "sign_off"
         add("sign_off", HAZARD_FLOW[name].label, "success", "pen")
-    if state == HazardStatus.AWAITING_DELISTING and services.can_list(user, hazard):
+    if state == HazardStatus.AWAITING_DELISTING and perms.can_supervise(user, hazard):
         add("delist", _("Bureau re-inspection and delisting"), "success", "patch-check")
-    if hazard.is_open and hazard.level == HazardLevel.MAJOR and not hazard.is_listed and services.can_list(user, hazard):
+    if hazard.is_open and hazard.level == HazardLevel.MAJOR and not hazard.is_listed and perms.can_supervise(user, hazard):
         add("list", _("List for supervision"), "danger", "flag")
-    if hazard.is_open and services.can_list(user, hazard):
+    if hazard.is_open and perms.can_supervise(user, hazard):
         add("bureau_deadline", _("Set the bureau deadline"), "outline-secondary", "calendar")
     return out
 
@@ -144,18 +113,18 @@ def inspection_checklist(inspection: Inspection) -> dict:
 def my_hazard_work(user) -> dict:
     """Hazards waiting for this user: to rectify, to re-inspect, to sign off, to delist."""
     visible = Hazard.objects.visible_to(user).open()
-    roles = _roles(user)
+    roles = roles_anywhere(user)
     out = {}
     person_ids = list(Person.objects.filter(user=user).values_list("pk", flat=True))
     q_fix = Q(responsible_person__in=person_ids)
     if Role.SAFETY_OFFICER in roles:
         q_fix |= Q(pk__isnull=False)
     out["to_fix"] = visible.filter(q_fix, status__in=[HazardStatus.REGISTERED, HazardStatus.RECTIFYING])
-    if roles & set(services.REINSPECT_ROLES):
+    if roles & perms.REINSPECT_ROLES:
         out["to_reinspect"] = visible.filter(status=HazardStatus.SUBMITTED).exclude(rectified_by=user)
     if Role.PRINCIPAL in roles:
         out["to_sign_off"] = visible.filter(status=HazardStatus.AWAITING_SIGNOFF)
-    if roles & set(services.LISTING_ROLES):
+    if roles & perms.LISTING_ROLES:
         out["to_delist"] = visible.filter(status=HazardStatus.AWAITING_DELISTING)
         out["to_list"] = visible.filter(level=HazardLevel.MAJOR, is_listed=False)
     return out

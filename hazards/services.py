@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign_site.accounts.models import Department, Organisation, Person, Role
+from campaign_site.accounts.permissions import is_superuser, person_for
 from campaign_site.generic.errors import DomainError
 from campaign_site.notifications.services import notify
 
+from . import permissions as perms
 from .models import (
     HAZARD_FLOW,
     INSPECTION_FLOW,
@@ -35,39 +37,11 @@ from .models import (
     ItemResult,
 )
 
-# Who may do what ---------------------------------------------------------------------------
-
-REGISTER_ROLES = (Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER, Role.BUREAU_SAFETY,
-                  Role.BUREAU_INSPECTOR, Role.ADMIN)
-RECTIFY_ROLES = (Role.SAFETY_OFFICER,)
-REINSPECT_ROLES = (Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER, Role.BUREAU_INSPECTOR,
-                   Role.BUREAU_SAFETY, Role.ADMIN)
-SIGN_OFF_ROLES = (Role.PRINCIPAL,)
-LISTING_ROLES = (Role.BUREAU_SAFETY, Role.ADMIN)
+# Who may do what: hazards/permissions.py (the same predicates the pages and buttons ask).
 
 DEFAULT_DAYS = {HazardLevel.GENERAL: 7, HazardLevel.MAJOR: 30}
 RECURRENCE_WINDOW_DAYS = 365
 NUMBER_RETRIES = 5
-
-
-def _is_super(user) -> bool:
-    return bool(user is not None and getattr(user, "is_superuser", False))
-
-
-def _has_role(user, organisation, *roles) -> bool:
-    if user is None:
-        return False
-    return _is_super(user) or user.has_role(organisation, *roles)
-
-
-def person_for(user) -> Person | None:
-    """The staff record of a login account, if any."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        return None
 
 
 def _check_school(organisation: Organisation):
@@ -185,7 +159,7 @@ def hazard_register(
     `actor` None means the system (another module, a task). Raises DomainError.
     """
     _check_school(organisation)
-    if actor is not None and not _has_role(actor, organisation, *REGISTER_ROLES):
+    if actor is not None and not perms.can_register(actor, organisation):
         raise DomainError(_("You may not register hazards for %(school)s.") % {"school": organisation})
     title = (title or "").strip()
     location = (location or "").strip()
@@ -329,53 +303,10 @@ def _principals(organisation):
     return users_with_role(organisation=organisation, roles=[Role.PRINCIPAL])
 
 
-def can_rectify(user, hazard: Hazard) -> bool:
-    """The hazard's responsible person, the school's safety officer, or (when the hazard names no
-    responsible person with a login) any responsible person of the school."""
-    if user is None or not user.is_authenticated:
-        return False
-    if _is_super(user):
-        return True
-    person = hazard.responsible_person
-    if person is not None and person.user_id == user.pk:
-        return True
-    if user.has_role(hazard.organisation, *RECTIFY_ROLES):
-        return True
-    no_login = person is None or person.user_id is None
-    return no_login and user.has_role(hazard.organisation, Role.RESPONSIBLE_PERSON)
-
-
-def is_rectifier(user, hazard: Hazard) -> bool:
-    if user is None:
-        return False
-    if hazard.rectified_by_id == user.pk:
-        return True
-    person = hazard.responsible_person
-    return person is not None and person.user_id is not None and person.user_id == user.pk
-
-
-def can_reinspect(user, hazard: Hazard) -> bool:
-    return bool(user and user.is_authenticated and _has_role(user, hazard.organisation, *REINSPECT_ROLES)
-                and not is_rectifier(user, hazard))
-
-
-def can_sign_off(user, hazard: Hazard) -> bool:
-    return bool(user and user.is_authenticated and _has_role(user, hazard.organisation, *SIGN_OFF_ROLES))
-
-
-def can_list(user, hazard: Hazard) -> bool:
-    return bool(user and user.is_authenticated and _has_role(user, hazard.organisation, *LISTING_ROLES))
-
-
-def can_edit(user, hazard: Hazard) -> bool:
-    return bool(hazard.is_open and user and user.is_authenticated
-                and _has_role(user, hazard.organisation, *REGISTER_ROLES))
-
-
 def hazard_start_rectification(*, hazard: Hazard, actor, note: str = "") -> Hazard:
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not can_rectify(actor, hazard):
+        if not perms.can_rectify(actor, hazard):
             raise DomainError(_("Only the responsible person or the safety officer can rectify this hazard."))
         HAZARD_FLOW.apply(hazard, "start", actor=actor, note=note)
     return hazard
@@ -390,7 +321,7 @@ def hazard_submit_rectification(*, hazard: Hazard, actor, note: str, cause_analy
     note = (note or "").strip()
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not can_rectify(actor, hazard):
+        if not perms.can_rectify(actor, hazard):
             raise DomainError(_("Only the responsible person or the safety officer can rectify this hazard."))
         if not note:
             raise DomainError(_("Please describe what was done to fix the hazard."))
@@ -418,9 +349,9 @@ def hazard_reinspect(*, hazard: Hazard, actor, passed: bool, note: str = "") -> 
     to rectifying with the reason."""
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not _has_role(actor, hazard.organisation, *REINSPECT_ROLES):
+        if not perms.has_role(actor, hazard.organisation, perms.REINSPECT_ROLES):
             raise DomainError(_("Only a safety officer, a school leader or a bureau inspector can re-inspect."))
-        if is_rectifier(actor, hazard):
+        if perms.is_rectifier(actor, hazard):
             raise DomainError(_("The re-inspection must be done by someone other than the person who rectified "
                                 "the hazard."))
         note = (note or "").strip()
@@ -461,7 +392,7 @@ def hazard_sign_off(*, hazard: Hazard, actor, note: str = "") -> Hazard:
     bureau, which alone delists and closes it."""
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not can_sign_off(actor, hazard):
+        if not perms.can_sign_off(actor, hazard):
             raise DomainError(_("Only the principal can sign off a hazard."))
         _require_cause_analysis(hazard)
         now = timezone.now()
@@ -490,7 +421,7 @@ def hazard_delist(*, hazard: Hazard, actor, passed: bool, note: str = "") -> Haz
     fail -> back to rectifying with the reason."""
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not can_list(actor, hazard):
+        if not perms.can_supervise(actor, hazard):
             raise DomainError(_("Only the bureau's safety staff can delist a hazard."))
         now = timezone.now()
         if passed:
@@ -512,7 +443,7 @@ def hazard_delist(*, hazard: Hazard, actor, passed: bool, note: str = "") -> Haz
 
 def _actor_bureau(actor, organisation: Organisation) -> Organisation | None:
     """The nearest bureau above `organisation` where `actor` holds a listing role."""
-    memberships = actor.memberships.filter(is_active=True, role__in=LISTING_ROLES).select_related("organisation")
+    memberships = actor.memberships.filter(is_active=True, role__in=perms.LISTING_ROLES).select_related("organisation")
     above = [m.organisation for m in memberships if organisation.path.startswith(m.organisation.path)
              and m.organisation.is_bureau]
     if above:
@@ -528,7 +459,7 @@ def hazard_list_for_supervision(*, hazard: Hazard, actor, measure: str, owner: s
     deadline, contingency plan); interim control measures and a named watcher are required."""
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not can_list(actor, hazard):
+        if not perms.can_supervise(actor, hazard):
             raise DomainError(_("Only the bureau's safety staff can list a hazard for supervision."))
         if hazard.level != HazardLevel.MAJOR:
             raise DomainError(_("Only a major hazard can be listed for supervision."))
@@ -552,7 +483,7 @@ def hazard_list_for_supervision(*, hazard: Hazard, actor, measure: str, owner: s
         hazard.is_listed = True
         hazard.listed_by = actor
         hazard.listed_at = timezone.now()
-        hazard.listing_bureau = _actor_bureau(actor, hazard.organisation) if not _is_super(actor) \
+        hazard.listing_bureau = _actor_bureau(actor, hazard.organisation) if not is_superuser(actor) \
             else hazard.organisation.parent
         hazard.listing_measure = measure.strip()
         hazard.listing_owner = owner.strip()
@@ -584,7 +515,7 @@ def hazard_list_for_supervision(*, hazard: Hazard, actor, measure: str, owner: s
 def hazard_set_bureau_deadline(*, hazard: Hazard, actor, deadline: datetime.date, note: str = "") -> Hazard:
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not can_list(actor, hazard):
+        if not perms.can_supervise(actor, hazard):
             raise DomainError(_("Only the bureau's safety staff can set the bureau deadline."))
         if not hazard.is_open:
             raise DomainError(_("This hazard is already closed."))
@@ -612,7 +543,7 @@ def hazard_update(*, hazard: Hazard, actor, **fields) -> Hazard:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
     with transaction.atomic():
         hazard = _lock(hazard)
-        if not _has_role(actor, hazard.organisation, *REGISTER_ROLES):
+        if not perms.has_role(actor, hazard.organisation, perms.REGISTER_ROLES):
             raise DomainError(_("You may not change this hazard."))
         if not hazard.is_open:
             raise DomainError(_("A closed hazard cannot be changed."))
@@ -661,19 +592,6 @@ SOURCE_FOR_KIND = {
     InspectionKind.UNANNOUNCED: HazardSource.UNANNOUNCED,
     InspectionKind.LOOKBACK: HazardSource.LOOKBACK,
 }
-SCHOOL_INSPECTION_ROLES = (Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER, Role.BUREAU_SAFETY,
-                           Role.BUREAU_INSPECTOR, Role.ADMIN)
-BUREAU_INSPECTION_ROLES = (Role.BUREAU_INSPECTOR, Role.BUREAU_SAFETY, Role.ADMIN)
-
-
-def can_run_inspection(user, inspection: Inspection) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    roles = BUREAU_INSPECTION_ROLES if inspection.is_bureau_kind else SCHOOL_INSPECTION_ROLES
-    return _has_role(user, inspection.organisation, *roles) or (
-        inspection.leader_id is not None and inspection.leader_id == user.pk)
-
-
 def _items_for(focus_areas, check_items):
     from campaign_site.campaigns.models import CheckItem
 
@@ -707,8 +625,8 @@ def inspection_create(*, organisation: Organisation, actor, kind: str, title: st
         raise DomainError(_("Please give the inspection a title."))
     bureau_kind = kind in (InspectionKind.BUREAU, InspectionKind.UNANNOUNCED)
     if actor is not None:
-        roles = BUREAU_INSPECTION_ROLES if bureau_kind else SCHOOL_INSPECTION_ROLES
-        if not _has_role(actor, organisation, *roles):
+        roles = perms.BUREAU_INSPECTION_ROLES if bureau_kind else perms.SCHOOL_INSPECTION_ROLES
+        if not perms.has_role(actor, organisation, roles):
             if bureau_kind:
                 raise DomainError(_("Supervision and unannounced inspections are run by the bureau."))
             raise DomainError(_("You may not run inspections at %(school)s.") % {"school": organisation})
@@ -730,7 +648,7 @@ def inspection_create(*, organisation: Organisation, actor, kind: str, title: st
         leader = None
     bureau = None
     if bureau_kind:
-        bureau = _actor_bureau(actor, organisation) if actor is not None and not _is_super(actor) \
+        bureau = _actor_bureau(actor, organisation) if actor is not None and not is_superuser(actor) \
             else organisation.parent
     if kind == InspectionKind.UNANNOUNCED or planned_for > today:
         status = InspectionStatus.PLANNED
@@ -771,7 +689,7 @@ def _lock_inspection(inspection: Inspection) -> Inspection:
 def inspection_start(*, inspection: Inspection, actor) -> Inspection:
     with transaction.atomic():
         inspection = _lock_inspection(inspection)
-        if not can_run_inspection(actor, inspection):
+        if not perms.can_run_inspection(actor, inspection):
             raise DomainError(_("You may not run this inspection."))
         INSPECTION_FLOW.apply(inspection, "start", actor=actor, fields={"started_at": timezone.now()})
     return inspection
@@ -784,7 +702,7 @@ def inspection_item_add(*, inspection: Inspection, actor, text: str, focus_area=
         raise DomainError(_("Please describe what is checked."))
     with transaction.atomic():
         inspection = _lock_inspection(inspection)
-        if not can_run_inspection(actor, inspection):
+        if not perms.can_run_inspection(actor, inspection):
             raise DomainError(_("You may not run this inspection."))
         if inspection.status == InspectionStatus.COMPLETED:
             raise DomainError(_("This inspection is completed."))
@@ -808,7 +726,7 @@ def inspection_record_item(*, item: InspectionItem, actor, result: str, note: st
     with transaction.atomic():
         inspection = _lock_inspection(item.inspection)
         item = InspectionItem.objects.select_for_update().get(pk=item.pk)
-        if not can_run_inspection(actor, inspection):
+        if not perms.can_run_inspection(actor, inspection):
             raise DomainError(_("You may not run this inspection."))
         if inspection.status == InspectionStatus.COMPLETED:
             raise DomainError(_("This inspection is completed."))
@@ -842,7 +760,7 @@ def inspection_record_item(*, item: InspectionItem, actor, result: str, note: st
 def inspection_complete(*, inspection: Inspection, actor, summary: str = "") -> Inspection:
     with transaction.atomic():
         inspection = _lock_inspection(inspection)
-        if not can_run_inspection(actor, inspection):
+        if not perms.can_run_inspection(actor, inspection):
             raise DomainError(_("You may not run this inspection."))
         pending = inspection.items.filter(result=ItemResult.PENDING).count()
         if pending:
@@ -875,7 +793,7 @@ def inspection_schedule_create(*, organisation: Organisation, actor, title: str,
                                next_due: datetime.date, kind: str = InspectionKind.SELF, campaign=None,
                                focus_areas=(), assignee=None) -> InspectionSchedule:
     _check_school(organisation)
-    if not _has_role(actor, organisation, Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER):
+    if not perms.can_plan_schedules(actor, organisation):
         raise DomainError(_("Only the school's safety officer or leaders can plan recurring inspections."))
     if kind in (InspectionKind.BUREAU, InspectionKind.UNANNOUNCED):
         raise DomainError(_("Recurring inspections are the school's own inspections."))
@@ -883,7 +801,7 @@ def inspection_schedule_create(*, organisation: Organisation, actor, title: str,
         raise DomainError(_("Please choose how often."))
     if not (title or "").strip():
         raise DomainError(_("Please give the inspection a title."))
-    if assignee is not None and not assignee.has_role(organisation, *SCHOOL_INSPECTION_ROLES):
+    if assignee is not None and not perms.has_role(assignee, organisation, perms.SCHOOL_INSPECTION_ROLES):
         raise DomainError(_("%(name)s cannot run inspections at %(school)s.") % {"name": assignee,
                                                                                   "school": organisation})
     with transaction.atomic():
@@ -899,7 +817,7 @@ def inspection_schedule_create(*, organisation: Organisation, actor, title: str,
 def inspection_schedule_set_active(*, schedule: InspectionSchedule, actor, active: bool) -> InspectionSchedule:
     with transaction.atomic():
         schedule = InspectionSchedule.objects.select_for_update().get(pk=schedule.pk)
-        if not _has_role(actor, schedule.organisation, Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER):
+        if not perms.can_plan_schedules(actor, schedule):
             raise DomainError(_("Only the school's safety officer or leaders can change recurring inspections."))
         schedule.is_active = active
         schedule.save(update_fields=["is_active"])
@@ -1071,13 +989,6 @@ def leader_inspection_warn(*, today: datetime.date | None = None) -> int:
 
 # Accountability register ---------------------------------------------------------------------
 
-ACCOUNTABILITY_ROLES = (Role.BUREAU_SAFETY, Role.BUREAU_LEADER, Role.ADMIN, Role.PRINCIPAL)
-
-
-def can_manage_accountability(user, organisation: Organisation) -> bool:
-    return bool(user and user.is_authenticated and _has_role(user, organisation, *ACCOUNTABILITY_ROLES))
-
-
 def _check_accountability(organisation, person, department, hazards, decided_on, reason, measure, decided_by):
     if person is None and department is None:
         raise DomainError(_("Name the person or the department held to account."))
@@ -1098,7 +1009,7 @@ def accountability_create(*, organisation: Organisation, actor, reason: str, mea
                           department: Department | None = None, hazards=(), made_public: bool = False
                           ) -> AccountabilityRecord:
     """An entry in the accountability register (追责问责清单)."""
-    if actor is not None and not can_manage_accountability(actor, organisation):
+    if actor is not None and not perms.can_keep_accountability(actor, organisation):
         raise DomainError(_("Only the principal or the bureau can keep the accountability register."))
     hazards = list(hazards or ())
     _check_accountability(organisation, person, department, hazards, decided_on, reason, measure, decided_by)
@@ -1121,7 +1032,7 @@ def accountability_update(*, record: AccountabilityRecord, actor, **fields) -> A
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
     with transaction.atomic():
         record = AccountabilityRecord.objects.select_for_update().get(pk=record.pk)
-        if not can_manage_accountability(actor, record.organisation):
+        if not perms.can_keep_accountability(actor, record):
             raise DomainError(_("Only the principal or the bureau can keep the accountability register."))
         hazards = list(fields.pop("hazards")) if "hazards" in fields else list(record.hazards.all())
         for k, v in fields.items():

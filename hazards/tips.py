@@ -29,11 +29,11 @@ from campaign_site.generic.workflow import Transition, Workflow
 from campaign_site.notifications.services import notify
 
 from .models import Hazard, HazardLevel, HazardSource, Tip, TipStatus
+from .permissions import can_triage
 
 # Easy to read aloud and to type from a phone: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: not guessable, and lookups are rate-limited too
-TRIAGE_ROLES = (Role.BUREAU_SAFETY, Role.BUREAU_INSPECTOR, Role.ADMIN)
 
 TIP_FLOW = Workflow(
     Transition("accept", source=[TipStatus.RECEIVED], target=TipStatus.ACCEPTED,
@@ -66,14 +66,6 @@ def tracking_code_display(code: str) -> str:
 def tips_visible_to(user):
     """Tips of the schools below the user's bureau memberships (superusers: all)."""
     return Tip.objects.visible_to(user).select_related("organisation", "organisation__parent", "hazard", "triaged_by")
-
-
-def can_triage(user, tip: Tip) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_role(tip.organisation, *TRIAGE_ROLES)
 
 
 def public_schools():

@@ -18,7 +18,7 @@ from campaign_site.accounts.services import person_get_or_create
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filtersets import AccountabilityFilterSet, HazardFilterSet, InspectionFilterSet
 from .forms import (
     AccountabilityForm,
@@ -69,9 +69,6 @@ class HazardListView(ObjectListView):
     def get_base_queryset(self):
         return super().get_base_queryset().with_effective_deadline()
 
-    def can_create(self):
-        return selectors.user_can_register(self.request.user)
-
     def get_export_filename(self):
         return _("hazard-register")
 
@@ -115,7 +112,7 @@ class HazardDetailView(ObjectDetailView):
         hazard = self.object
         user = self.request.user
         ctx["actions"] = selectors.hazard_actions(user, hazard)
-        ctx["can_edit"] = services.can_edit(user, hazard)
+        ctx["can_edit"] = permissions.can_edit_hazard(user, hazard)
         ctx["status_style"] = STATUS_STYLE.get(hazard.status, "secondary")
         ctx["recurrences"] = hazard.recurrences.visible_to(user).only("pk", "number", "title", "status")
         ctx["accountability"] = hazard.accountability_records.visible_to(user).select_related("person", "department")
@@ -129,9 +126,7 @@ class HazardCreateView(ObjectCreateView):
     model = Hazard
     form_class = HazardForm
     success_message = gettext_lazy("The hazard was registered.")
-
-    def has_permission(self):
-        return selectors.user_can_register(self.request.user)
+    permission = permissions.can_register
 
     def perform_save(self, form):
         from campaign_site.generic.attachments import attachment_add
@@ -155,9 +150,7 @@ class HazardEditView(ObjectEditView):
     model = Hazard
     form_class = HazardEditForm
     success_message = gettext_lazy("The hazard was updated.")
-
-    def can_edit(self, user, obj):
-        return services.can_edit(user, obj)
+    permission = permissions.can_edit_hazard
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -279,9 +272,6 @@ class InspectionListView(ObjectListView):
             items_total=Count("items"), items_failed=Count("items", filter=Q(items__result=ItemResult.FAIL)),
         ).order_by("-planned_for", "-pk")
 
-    def can_create(self):
-        return selectors.user_can_inspect(self.request.user)
-
     def get_export_filename(self):
         return _("inspections")
 
@@ -297,7 +287,7 @@ class InspectionDetailView(ObjectDetailView):
         inspection = self.object
         user = self.request.user
         ctx.update(selectors.inspection_checklist(inspection))
-        ctx["can_run"] = services.can_run_inspection(user, inspection)
+        ctx["can_run"] = permissions.can_run_inspection(user, inspection)
         ctx["is_open"] = inspection.status != InspectionStatus.COMPLETED
         ctx["can_start"] = ctx["can_run"] and INSPECTION_FLOW.can(inspection, "start")
         ctx["add_form"] = AddItemForm()
@@ -314,9 +304,7 @@ class InspectionCreateView(ObjectCreateView):
     model = Inspection
     form_class = InspectionForm
     success_message = gettext_lazy("The inspection was created. Tick the items as you walk the school.")
-
-    def has_permission(self):
-        return selectors.user_can_inspect(self.request.user)
+    permission = permissions.can_inspect
 
     def get_initial(self):
         initial = super().get_initial()
@@ -406,9 +394,6 @@ class ScheduleListView(ObjectListView):
     title = gettext_lazy("Recurring inspections")
     empty_text = gettext_lazy("No recurring inspections. Plan one, e.g. the weekly bullying screening.")
 
-    def can_create(self):
-        return selectors.user_can_plan_schedules(self.request.user)
-
 
 class ScheduleDetailView(ObjectDetailView):
     model = InspectionSchedule
@@ -419,8 +404,7 @@ class ScheduleDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["recent"] = self.object.inspections.order_by("-planned_for")[:10]
-        ctx["can_change"] = services._has_role(self.request.user, self.object.organisation,
-                                               "safety_officer", "principal", "other_leader")
+        ctx["can_change"] = permissions.can_plan_schedules(self.request.user, self.object)
         return ctx
 
 
@@ -428,6 +412,7 @@ class ScheduleCreateView(ObjectCreateView):
     model = InspectionSchedule
     form_class = ScheduleForm
     success_message = gettext_lazy("The recurring inspection was planned.")
+    permission = permissions.can_plan_schedules
 
     def perform_save(self, form):
         data = form.cleaned_data
@@ -472,9 +457,6 @@ class AccountabilityListView(ObjectListView):
     def get_base_queryset(self):
         return super().get_base_queryset().prefetch_related("hazards")
 
-    def can_create(self):
-        return selectors.user_can_keep_accountability(self.request.user)
-
     def get_export_filename(self):
         return _("accountability-register")
 
@@ -489,7 +471,7 @@ class AccountabilityDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["hazards"] = self.object.hazards.visible_to(self.request.user)
-        ctx["can_edit"] = services.can_manage_accountability(self.request.user, self.object.organisation)
+        ctx["can_edit"] = permissions.can_keep_accountability(self.request.user, self.object)
         return ctx
 
 
@@ -499,7 +481,7 @@ class AccountabilitySaveMixin:
         org = record.organisation if record is not None else data["organisation"]
         person = data.get("person")
         if person is None and data.get("new_person_name"):
-            if not services.can_manage_accountability(self.request.user, org):
+            if not permissions.can_keep_accountability(self.request.user, org):
                 raise DomainError(_("Only the principal or the bureau can keep the accountability register."))
             person = person_get_or_create(organisation=org, name=data["new_person_name"])
         values = dict(person=person, department=data.get("department"), hazards=data["hazards"],
@@ -514,9 +496,7 @@ class AccountabilityCreateView(AccountabilitySaveMixin, ObjectCreateView):
     model = AccountabilityRecord
     form_class = AccountabilityForm
     success_message = gettext_lazy("The accountability record was saved.")
-
-    def has_permission(self):
-        return selectors.user_can_keep_accountability(self.request.user)
+    permission = permissions.can_keep_accountability
 
     def perform_save(self, form):
         return self.save_record(form)
@@ -526,9 +506,7 @@ class AccountabilityEditView(AccountabilitySaveMixin, ObjectEditView):
     model = AccountabilityRecord
     form_class = AccountabilityForm
     success_message = gettext_lazy("The accountability record was saved.")
-
-    def can_edit(self, user, obj):
-        return services.can_manage_accountability(user, obj.organisation)
+    permission = permissions.can_keep_accountability
 
     def perform_save(self, form):
         return self.save_record(form, record=self.object)

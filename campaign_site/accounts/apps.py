@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
         from campaign_site.generic.navigation import NavItem, register
 
         from . import demo, home  # noqa: F401  (registers the demo builder and the home widget)
-        from .models import AUDIT_READER_ROLES, BUREAU_ROLES, STAFF_MANAGER_ROLES
+        from .permissions import AUDIT_READER_ROLES, BUREAU_ROLES, STAFF_MANAGER_ROLES
         from .security import on_logged_in, on_login_failed
 
         user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")

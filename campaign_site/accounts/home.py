@@ -3,8 +3,9 @@ from django.utils.translation import gettext as _
 
 from campaign_site.generic import home
 
-from . import selectors, services
+from . import selectors
 from .models import SchoolType
+from .permissions import is_manager
 
 
 @home.register(order=90)
@@ -17,7 +18,7 @@ def organisation_widget(request):
         counts = [{**row, "label": labels.get(row["school_type"], row["school_type"])}
                   for row in selectors.school_counts_by_type(request.user)]
         return {"template": "accounts/home_widget.html", "kind": "bureau", "counts": counts,
-                "total": sum(row["n"] for row in counts), "can_manage": services.is_manager(request.user),
+                "total": sum(row["n"] for row in counts), "can_manage": is_manager(request.user),
                 "title": _("Schools below you")}
     return {"template": "accounts/home_widget.html", "kind": "school", "school": org,
             "departments": org.departments.count(), "people": org.people.count()}

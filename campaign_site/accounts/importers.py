@@ -17,7 +17,8 @@ from campaign_site.generic.excel import CellError, Column, parse_text
 from campaign_site.generic.importing import Importer
 
 from . import selectors, services
-from .models import BUREAU_ROLES, SCHOOL_ROLES, Department, Organisation, OrgKind, Role, SchoolType, User
+from .models import Department, Organisation, OrgKind, Role, SchoolType, User
+from .permissions import BUREAU_ROLES, SCHOOL_ROLES, is_manager
 
 # The spreadsheet's own vocabulary (data, not interface strings): label -> value.
 SCHOOL_TYPE_LABELS = {
@@ -83,7 +84,7 @@ def _lookup(value: str, labels: dict, aliases: dict, english):
 class RosterImporter(Importer):
     @classmethod
     def can_import(cls, user) -> bool:
-        return user.is_authenticated and services.is_manager(user)
+        return is_manager(user)
 
     def prepare(self, rows):
         self.managed = selectors.managed_organisations(self.user)

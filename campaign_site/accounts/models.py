@@ -44,18 +44,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-SCHOOL_ROLES = frozenset(
-    {Role.SAFETY_OFFICER, Role.RESPONSIBLE_PERSON, Role.LAB_CUSTODIAN, Role.PRINCIPAL, Role.OTHER_LEADER,
-     Role.TEACHER, Role.LAB_HEAD, Role.TRANSPORT_OFFICER}
-)
-BUREAU_ROLES = frozenset({Role.BUREAU_SAFETY, Role.BUREAU_INSPECTOR, Role.BUREAU_LEADER, Role.ADMIN})
-LEADER_ROLES = frozenset({Role.PRINCIPAL, Role.OTHER_LEADER})
-# Bureau roles that manage schools and users below them.
-BUREAU_MANAGER_ROLES = frozenset({Role.BUREAU_SAFETY, Role.ADMIN})
-# Roles that keep a school's departments and staff list (plus the bureau managers above it).
-STAFF_MANAGER_ROLES = frozenset({Role.PRINCIPAL, Role.SAFETY_OFFICER}) | BUREAU_MANAGER_ROLES
-# Who reads the security audit log (for the organisations below them; superusers for everything).
-AUDIT_READER_ROLES = frozenset({Role.BUREAU_SAFETY, Role.ADMIN})
+# Role groups (SCHOOL_ROLES, BUREAU_ROLES ...) live in permissions.py, with has_role and person_for.
 
 
 class OrganisationQuerySet(ScopedQuerySet):
@@ -210,6 +199,8 @@ class User(AbstractUser):
 
     def is_bureau_staff_over(self, organisation: Organisation) -> bool:
         """Holds a bureau role at a bureau above (or equal to) `organisation`."""
+        from .permissions import BUREAU_ROLES
+
         return self.has_role(organisation, *BUREAU_ROLES)
 
 

@@ -6,7 +6,8 @@ from operator import or_
 
 from django.db.models import Count, Prefetch, Q
 
-from .models import BUREAU_MANAGER_ROLES, STAFF_MANAGER_ROLES, Membership, Organisation, OrgKind, User
+from .models import Membership, Organisation, OrgKind, User
+from .permissions import BUREAU_MANAGER_ROLES, STAFF_MANAGER_ROLES
 
 
 def _organisations_where(user, roles) -> Organisation:

@@ -16,10 +16,6 @@ from campaign_site.generic.audit import audit_record
 from campaign_site.generic.errors import DomainError
 
 from .models import (
-    BUREAU_MANAGER_ROLES,
-    BUREAU_ROLES,
-    SCHOOL_ROLES,
-    STAFF_MANAGER_ROLES,
     Department,
     Membership,
     Organisation,
@@ -27,6 +23,14 @@ from .models import (
     Person,
     Role,
     User,
+)
+from .permissions import (
+    BUREAU_MANAGER_ROLES,
+    BUREAU_ROLES,
+    SCHOOL_ROLES,
+    can_manage_organisation,
+    can_manage_staff,
+    can_manage_user,
 )
 
 ALLOWED_PARENT = {
@@ -65,37 +69,7 @@ def set_temporary_password(user: User, password: str) -> None:
         user.set_password(password)
 
 
-# -- permission predicates (used by services, views and navigation) ------------------------------
-
-def can_manage_organisation(actor, organisation: Organisation) -> bool:
-    """A bureau manager at or above `organisation` (or a superuser)."""
-    if actor is None or actor.is_superuser:
-        return True
-    return actor.has_role(organisation, *BUREAU_MANAGER_ROLES)
-
-
-def can_manage_staff(actor, organisation: Organisation) -> bool:
-    """Departments and staff records: the school's principal/safety officer, or a bureau manager above."""
-    if actor is None or actor.is_superuser:
-        return True
-    return actor.has_role(organisation, *STAFF_MANAGER_ROLES)
-
-
-def can_manage_user(actor, user: User) -> bool:
-    """The actor manages every organisation where `user` holds an active role."""
-    if actor is None or actor.is_superuser:
-        return True
-    if user.is_superuser:
-        return False
-    memberships = list(user.memberships.select_related("organisation"))
-    active = [m for m in memberships if m.is_active]
-    orgs = [m.organisation for m in (active or memberships)]
-    return bool(orgs) and all(can_manage_organisation(actor, org) for org in orgs)
-
-
-def is_manager(user) -> bool:
-    """Holds a managing bureau role anywhere (shows the management pages)."""
-    return user.is_superuser or user.memberships.filter(is_active=True, role__in=BUREAU_MANAGER_ROLES).exists()
+# Who may do what: accounts/permissions.py (can_manage_organisation, can_manage_staff, can_manage_user).
 
 
 def _home_organisation(user: User) -> Organisation | None:

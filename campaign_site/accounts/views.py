@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
@@ -28,7 +27,7 @@ from campaign_site.generic.views import (
     ScopedViewMixin,
 )
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filtersets import AuditEventFilterSet, OrganisationFilterSet, PersonFilterSet, UserFilterSet
 from .forms import (
     DepartmentForm,
@@ -42,7 +41,8 @@ from .forms import (
 )
 from .importers import SchoolImporter, UserImporter
 from .middleware import SESSION_KEY
-from .models import AUDIT_READER_ROLES, BUREAU_ROLES, Department, Membership, Organisation, Person, SchoolType, User
+from .models import Department, Membership, Organisation, Person, SchoolType, User
+from .permissions import AUDIT_READER_ROLES
 from .tables import AuditEventTable, OrganisationTable, PersonTable, UserTable
 
 
@@ -125,24 +125,6 @@ class DisplayRowsMixin:
         return [(label, _display(value)) for label, value in super().get_detail_rows()]
 
 
-def _holds_bureau_role(user) -> bool:
-    return user.is_superuser or user.memberships.filter(is_active=True, role__in=BUREAU_ROLES).exists()
-
-
-class ManagerRequiredMixin:
-    """Only bureau managers (bureau safety staff, administrators) and superusers."""
-
-    def has_permission(self):
-        return services.is_manager(self.request.user)
-
-
-class BureauRequiredMixin:
-    """Pages that only bureau staff read (school users keep to their own school's pages)."""
-
-    def has_permission(self):
-        return _holds_bureau_role(self.request.user)
-
-
 class ChildFormView(ObjectEditView):
     """A form that creates something under an object the user may see (the URL's pk)."""
 
@@ -165,9 +147,6 @@ class OrganisationListView(ObjectListView):
     title = gettext_lazy("Schools and bureaus")
     empty_text = gettext_lazy("No organisations match. Add a school with “New”, or import a roster.")
 
-    def can_create(self):
-        return services.is_manager(self.request.user)
-
     def get_summary(self, queryset):
         counts = dict(queryset.schools().values_list("school_type").annotate(n=Count("pk")).values_list(
             "school_type", "n"))
@@ -184,7 +163,7 @@ class OrganisationListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if not services.is_manager(self.request.user):
+        if not permissions.is_manager(self.request.user):
             ctx["import_url_name"] = None
         return ctx
 
@@ -204,21 +183,22 @@ class OrganisationDetailView(DisplayRowsMixin, ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         org, user = self.object, self.request.user
-        ctx["can_manage"] = services.can_manage_organisation(user, org)
-        ctx["can_manage_staff"] = services.can_manage_staff(user, org)
+        ctx["can_manage"] = permissions.can_manage_organisation(user, org)
+        ctx["can_manage_staff"] = permissions.can_manage_staff(user, org)
         ctx["departments"] = org.departments.annotate(n_people=Count("people"))
         ctx["people"] = org.people.select_related("department", "user").order_by("department__name", "name")
         ctx["memberships"] = org.memberships.filter(is_active=True).select_related("user").order_by(
             "role", "user__username")
-        ctx["show_users"] = _holds_bureau_role(user)
+        ctx["show_users"] = permissions.is_bureau_user(user)
         if org.is_bureau:
             ctx["children"] = org.children.order_by("kind", "name")
             ctx["schools_below"] = Organisation.objects.below(org).schools().count()
         return ctx
 
 
-class OrganisationCreateView(ManagerRequiredMixin, ObjectCreateView):
+class OrganisationCreateView(ObjectCreateView):
     model = Organisation
+    permission = permissions.can_manage_organisation
     form_class = OrganisationCreateForm
     success_message = gettext_lazy("The organisation was added.")
 
@@ -241,8 +221,7 @@ class OrganisationEditView(ObjectEditView):
     form_class = OrganisationEditForm
     success_message = gettext_lazy("The changes were saved.")
 
-    def can_edit(self, user, obj):
-        return services.can_manage_organisation(user, obj)
+    permission = permissions.can_manage_organisation
 
     def perform_save(self, form):
         return services.organisation_update(organisation=self.object, actor=self.request.user, **form.cleaned_data)
@@ -256,8 +235,7 @@ class DepartmentCreateView(ChildFormView):
     form_class = DepartmentForm
     success_message = gettext_lazy("The department was added.")
 
-    def can_edit(self, user, obj):
-        return services.can_manage_staff(user, obj)
+    permission = permissions.can_manage_staff
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -274,9 +252,7 @@ class DepartmentEditView(ObjectEditView):
     form_class = DepartmentForm
     select_related = ("organisation",)
     success_message = gettext_lazy("The department was renamed.")
-
-    def can_edit(self, user, obj):
-        return services.can_manage_staff(user, obj.organisation)
+    permission = permissions.can_edit_department
 
     def perform_save(self, form):
         return services.department_rename(department=self.object, name=form.cleaned_data["name"],
@@ -296,9 +272,6 @@ class PersonListView(ObjectListView):
     empty_text = gettext_lazy("No staff recorded yet. Add the people who are named as responsible persons, "
                               "re-inspectors or watchers with “New”.")
 
-    def can_create(self):
-        return selectors.staff_organisations(self.request.user).exists()
-
 
 class PersonDetailView(ObjectDetailView):
     model = Person
@@ -308,7 +281,7 @@ class PersonDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_manage_staff"] = services.can_manage_staff(self.request.user, self.object.organisation)
+        ctx["can_manage_staff"] = permissions.can_edit_person(self.request.user, self.object)
         return ctx
 
 
@@ -316,9 +289,7 @@ class PersonCreateView(ObjectCreateView):
     model = Person
     form_class = PersonForm
     success_message = gettext_lazy("The staff member was added.")
-
-    def has_permission(self):
-        return selectors.staff_organisations(self.request.user).exists()
+    permission = permissions.can_edit_person
 
     def get_initial(self):
         initial = super().get_initial()
@@ -336,9 +307,7 @@ class PersonEditView(ObjectEditView):
     form_class = PersonForm
     select_related = ("organisation",)
     success_message = gettext_lazy("The changes were saved.")
-
-    def can_edit(self, user, obj):
-        return services.can_manage_staff(user, obj.organisation)
+    permission = permissions.can_edit_person
 
     def perform_save(self, form):
         return services.person_update(person=self.object, actor=self.request.user, **form.cleaned_data)
@@ -347,8 +316,9 @@ class PersonEditView(ObjectEditView):
 # users
 
 
-class UserListView(BureauRequiredMixin, ObjectListView):
+class UserListView(ObjectListView):
     model = User
+    permission = permissions.is_bureau_user
     table_class = UserTable
     filterset_class = UserFilterSet
     create_url_name = "accounts:user_create"
@@ -359,12 +329,9 @@ class UserListView(BureauRequiredMixin, ObjectListView):
     def get_queryset(self):
         return selectors.users_for_list(self.request.user).order_by("username")
 
-    def can_create(self):
-        return services.is_manager(self.request.user)
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if not services.is_manager(self.request.user):
+        if not permissions.is_manager(self.request.user):
             ctx["import_url_name"] = None
         return ctx
 
@@ -373,12 +340,7 @@ class UserDetailView(DisplayRowsMixin, ObjectDetailView):
     model = User
     template_name = "accounts/user_detail.html"
     detail_fields = ("username", "full_name", "phone", "email", "is_active", "last_login", "date_joined")
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        if not _holds_bureau_role(self.request.user) and obj.pk != self.request.user.pk:
-            raise PermissionDenied
-        return obj
+    permission = permissions.can_view_user
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -386,15 +348,16 @@ class UserDetailView(DisplayRowsMixin, ObjectDetailView):
         ctx["title"] = f"{target.display_name} ({target.username})"
         ctx["memberships"] = target.memberships.visible_to(user).select_related("organisation").order_by(
             "-is_active", "organisation__path", "role")
-        ctx["can_manage"] = target.pk != user.pk and services.can_manage_user(user, target)
-        ctx["can_add_role"] = services.is_manager(user) and not (target.is_superuser and not user.is_superuser)
+        ctx["can_manage"] = target.pk != user.pk and permissions.can_manage_user(user, target)
+        ctx["can_add_role"] = permissions.can_give_role(user, target)
         ctx["role_form"] = MembershipAddForm(user=user)
         ctx["person"] = Person.objects.filter(user=target).select_related("organisation", "department").first()
         return ctx
 
 
-class UserCreateView(ManagerRequiredMixin, ObjectCreateView):
+class UserCreateView(ObjectCreateView):
     model = User
+    permission = permissions.can_manage_organisation
     form_class = UserCreateForm
 
     def get_initial(self):
@@ -431,8 +394,7 @@ class UserEditView(ObjectEditView):
     form_class = UserEditForm
     success_message = gettext_lazy("The changes were saved.")
 
-    def can_edit(self, user, obj):
-        return services.can_manage_user(user, obj)
+    permission = permissions.can_manage_user
 
     def perform_save(self, form):
         return services.user_update(user=self.object, actor=self.request.user, **form.cleaned_data)
@@ -443,8 +405,7 @@ class MembershipAddView(ChildFormView):
     form_class = MembershipAddForm
     success_message = gettext_lazy("The role was given.")
 
-    def can_edit(self, user, obj):
-        return services.is_manager(user)
+    permission = permissions.can_give_role
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -568,9 +529,7 @@ class AuditLogView(ObjectListView):
     empty_text = gettext_lazy("No records match the filter.")
     paginate_by = 50
 
-    def has_permission(self):
-        user = self.request.user
-        return user.is_superuser or user.memberships.filter(is_active=True, role__in=AUDIT_READER_ROLES).exists()
+    permission = permissions.can_read_audit_log
 
     def get_queryset(self):
         user = self.request.user

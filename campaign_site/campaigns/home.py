@@ -1,8 +1,8 @@
 """Home page widgets of the campaigns app."""
-from campaign_site.accounts.models import BUREAU_ROLES
+from campaign_site.accounts.permissions import BUREAU_ROLES
 from campaign_site.generic.home import register
 
-from . import selectors, services
+from . import permissions, selectors
 
 
 @register(10)
@@ -15,7 +15,7 @@ def school_campaigns(request):
     if not items:
         return None
     return {"template": "campaigns/_home_school.html", "items": items,
-            "can_submit": services.can_submit_plan(request.user, org)}
+            "can_submit": permissions.can_submit_plan(request.user, org)}
 
 
 @register(11)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign_site.accounts.models import PATH_STEP, Organisation, Role
+from campaign_site.accounts.models import PATH_STEP, Organisation
 from campaign_site.accounts.scoping import ScopedQuerySet, scope_q, user_scope_paths
 from campaign_site.generic.i18n import localized
 
@@ -105,16 +105,10 @@ class Campaign(models.Model):
     def plan_deadline(self):
         return self.deadlines.filter(kind=DeadlineKind.PLAN, date__isnull=False).order_by("date").first()
 
-    def can_manage(self, user) -> bool:
-        """The issuing bureau's safety staff (or an administrator above it) edit and run the campaign."""
-        if self.is_template or self.organisation_id is None:
-            return False
-        if user.is_superuser:
-            return True
-        return user.has_role(self.organisation, Role.BUREAU_SAFETY, Role.ADMIN)
-
     def can_attach(self, user) -> bool:
-        return self.can_manage(user)
+        from .permissions import can_manage_campaign
+
+        return can_manage_campaign(user, self)
 
     @property
     def is_editable(self) -> bool:
@@ -346,10 +340,6 @@ class ImplementationPlan(models.Model):
         # The plan document arrives only through plan_submit (its text is read and compared).
         return False
 
-    def can_review(self, user) -> bool:
-        if user.is_superuser:
-            return True
-        return user.has_role(self.campaign.organisation, Role.BUREAU_SAFETY, Role.ADMIN)
 
 
 class ActivityKind(models.TextChoices):
@@ -389,14 +379,7 @@ class Activity(models.Model):
     def get_absolute_url(self):
         return reverse("campaigns:activity_detail", args=[self.pk])
 
-    def can_edit(self, user) -> bool:
-        return user.is_superuser or user.has_role(self.organisation, *ACTIVITY_ROLES)
-
     def can_attach(self, user) -> bool:
-        return self.can_edit(user)
+        from .permissions import can_edit_activity
 
-
-# Who records trainings and drills: the school's safety officer and leaders, a bureau's safety staff.
-ACTIVITY_ROLES = (Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER, Role.BUREAU_SAFETY, Role.ADMIN)
-# Who submits a school's implementation plan.
-PLAN_SUBMIT_ROLES = (Role.SAFETY_OFFICER, Role.PRINCIPAL)
+        return can_edit_activity(user, self)

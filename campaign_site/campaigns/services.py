@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from campaign_site.accounts.models import Organisation, OrgKind, Role
+from campaign_site.accounts.models import Organisation, Role
 from campaign_site.generic.attachments import attachment_add
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import TransitionLog
@@ -20,8 +20,6 @@ from campaign_site.notifications.services import notify
 
 from .documents import extract_text
 from .models import (
-    ACTIVITY_ROLES,
-    PLAN_SUBMIT_ROLES,
     Activity,
     ActivityKind,
     Campaign,
@@ -33,6 +31,15 @@ from .models import (
     Phase,
     PlanStatus,
     Requirement,
+)
+from .permissions import (
+    PLAN_SUBMIT_ROLES,
+    can_edit_activity,
+    can_manage_campaign,
+    can_record_activity,
+    can_review_plan,
+    can_start_campaign,
+    can_submit_plan,
 )
 from .similarity import compare
 
@@ -52,21 +59,14 @@ PLAN_FLOW = Workflow(
                label=gettext_lazy("Resubmit")),
 )
 
-MANAGER_ROLES = (Role.BUREAU_SAFETY, Role.ADMIN)
-
-
 # --- campaigns ---------------------------------------------------------------------------------
-
-def can_start_campaign(user, organisation: Organisation) -> bool:
-    if not organisation or organisation.kind == OrgKind.SCHOOL:
-        return False
-    return user.is_superuser or user.has_role(organisation, *MANAGER_ROLES)
+# Who may do what: campaigns/permissions.py (the same predicates the pages and buttons ask).
 
 
 def _require_manager(campaign: Campaign, actor):
     if campaign.is_template:
         raise DomainError(_("A shipped template cannot be changed. Start a campaign from it and edit that."))
-    if not campaign.can_manage(actor):
+    if not can_manage_campaign(actor, campaign):
         raise DomainError(_("Only the safety staff of the issuing bureau may change this campaign."))
 
 
@@ -236,12 +236,6 @@ def phase_update(*, phase: Phase, actor, name: str, name_en: str, start: dt.date
 
 # --- implementation plans ----------------------------------------------------------------------
 
-def can_submit_plan(user, organisation: Organisation | None) -> bool:
-    if not organisation or organisation.kind != OrgKind.SCHOOL:
-        return False
-    return user.has_role(organisation, *PLAN_SUBMIT_ROLES)
-
-
 def _log(obj, *, name: str, from_state: str, to_state: str, actor, note: str = ""):
     TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, organisation_id=obj.organisation_id,
@@ -319,7 +313,7 @@ def plan_submit(*, campaign: Campaign, organisation: Organisation, actor, leader
 def _locked_plan(plan: ImplementationPlan, actor) -> ImplementationPlan:
     plan = ImplementationPlan.objects.select_for_update(of=("self",)).select_related("campaign__organisation", "organisation") \
         .get(pk=plan.pk)
-    if not plan.can_review(actor):
+    if not can_review_plan(actor, plan):
         raise DomainError(_("Only the safety staff of the issuing bureau may review implementation plans."))
     return plan
 
@@ -361,12 +355,6 @@ def plan_return(*, plan: ImplementationPlan, actor, reason: str) -> Implementati
 
 # --- trainings and drills ----------------------------------------------------------------------
 
-def can_record_activity(user, organisation: Organisation | None) -> bool:
-    if not organisation:
-        return False
-    return user.is_superuser or user.has_role(organisation, *ACTIVITY_ROLES)
-
-
 def _check_activity(*, organisation, campaign, date, participants, topic):
     if date > timezone.localdate():
         raise DomainError(_("The date cannot be in the future; record a training or drill once it has taken place."))
@@ -406,7 +394,7 @@ def activity_record(*, organisation: Organisation, actor, kind: str, date: dt.da
 def activity_update(*, activity: Activity, actor, kind: str, date: dt.date, topic: str, participants: int,
                     notes: str = "", campaign: Campaign | None = None, photos=(), sign_in_sheets=()) -> Activity:
     activity = Activity.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=activity.pk)
-    if not activity.can_edit(actor):
+    if not can_edit_activity(actor, activity):
         raise DomainError(_("Only the safety officer or a leader may change this record."))
     _check_activity(organisation=activity.organisation, campaign=campaign, date=date, participants=participants,
                     topic=topic)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from campaign_site.accounts.models import BUREAU_ROLES, Role
 from campaign_site.accounts.scoping import get_visible_or_404
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.views import (
@@ -22,7 +21,7 @@ from campaign_site.generic.views import (
     ScopedViewMixin,
 )
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filtersets import ActivityFilterSet, CampaignFilterSet, PlanOverviewFilterSet
 from .forms import (
     ActivityForm,
@@ -54,15 +53,6 @@ ATTACHMENT_KINDS = {"plan": gettext_lazy("Plan document"), "photo": gettext_lazy
                     "sign_in": gettext_lazy("Sign-in sheet")}
 
 
-def is_bureau_user(user) -> bool:
-    return user.is_superuser or user.memberships.filter(is_active=True, role__in=list(BUREAU_ROLES)).exists()
-
-
-def is_bureau_manager(user) -> bool:
-    return user.is_superuser or user.memberships.filter(
-        is_active=True, role__in=[Role.BUREAU_SAFETY, Role.ADMIN]).exclude(organisation__kind="school").exists()
-
-
 # --- campaigns ---------------------------------------------------------------------------------
 
 class CampaignListView(ObjectListView):
@@ -86,7 +76,7 @@ class CampaignListView(ObjectListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_start"] = is_bureau_manager(self.request.user)
+        ctx["can_start"] = permissions.can_start_campaign(self.request.user)
         if ctx["can_start"]:
             ctx["campaign_templates"] = Campaign.objects.templates().order_by("-start")
         return ctx
@@ -106,12 +96,13 @@ class CampaignDetailView(ObjectDetailView):
         ctx["requirements"] = campaign.requirements.all()
         ctx["focus_areas"] = campaign.focus_areas.prefetch_related("items")
         ctx["item_count"] = CheckItem.objects.filter(focus_area__campaign=campaign).count()
-        ctx["can_manage"] = campaign.can_manage(user)
-        ctx["can_edit"] = ctx["can_manage"] and campaign.is_editable
+        ctx["can_manage"] = permissions.can_manage_campaign(user, campaign)
+        ctx["can_edit"] = permissions.can_edit_campaign(user, campaign)
         ctx["transitions"] = services.CAMPAIGN_FLOW.available(campaign) if ctx["can_manage"] else []
-        ctx["can_start"] = is_bureau_manager(user)
+        ctx["can_start"] = permissions.can_start_campaign(user)
         ctx["plan_deadline"] = selectors.plan_deadline_date(campaign)
-        if not campaign.is_template and campaign.status != CampaignStatus.DRAFT and is_bureau_user(user):
+        if not campaign.is_template and campaign.status != CampaignStatus.DRAFT \
+                and permissions.can_see_plan_overview(user, campaign):
             ctx["plan_counts"] = selectors.plan_counts(campaign, user)
         org = self.request.organisation
         if not campaign.is_template and org is not None and org.is_school:
@@ -120,7 +111,7 @@ class CampaignDetailView(ObjectDetailView):
             ctx["my_timeliness"] = selectors.timeliness(plan.first_submitted_at if plan else None,
                                                         ctx["plan_deadline"])
             ctx["can_submit_plan"] = (
-                services.can_submit_plan(user, org) and campaign.status == CampaignStatus.ACTIVE
+                permissions.can_submit_plan(user, org) and campaign.status == CampaignStatus.ACTIVE
                 and (plan is None or plan.status != PlanStatus.ACCEPTED)
             )
             ctx["my_timeliness_label"] = selectors.Timeliness.label(ctx["my_timeliness"])
@@ -139,7 +130,7 @@ class CampaignStartView(ObjectFormMixin, FormView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.source = get_visible_or_404(Campaign, request.user, pk=kwargs["pk"])
-        if not is_bureau_manager(request.user):
+        if not permissions.can_start_campaign(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -162,9 +153,7 @@ class CampaignEditView(ObjectEditView):
     model = Campaign
     form_class = CampaignForm
     success_message = gettext_lazy("Campaign saved.")
-
-    def can_edit(self, user, obj):
-        return obj.can_manage(user) and obj.is_editable
+    permission = permissions.can_edit_campaign
 
     def perform_save(self, form):
         fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -198,12 +187,10 @@ class _CampaignPartMixin:
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
 
-    def campaign_of(self, obj) -> Campaign:
-        return obj if isinstance(obj, Campaign) else getattr(obj, "campaign", None) or obj.focus_area.campaign
+    permission = permissions.can_edit_campaign_part
 
-    def check_campaign(self, campaign):
-        if not (campaign.can_manage(self.request.user) and campaign.is_editable):
-            raise PermissionDenied
+    def campaign_of(self, obj) -> Campaign:
+        return permissions.campaign_of(obj)
 
     def get_success_url(self):
         campaign = self.campaign_of(self.object)
@@ -211,10 +198,12 @@ class _CampaignPartMixin:
 
 
 class _PartCreateView(_CampaignPartMixin, ObjectCreateView):
+    def get_permission_object(self):
+        return self.parent  # the campaign or focus area the new part goes under
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.parent = get_visible_or_404(self.model, request.user, pk=kwargs["pk"])
-            self.check_campaign(self.campaign_of(self.parent))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -224,9 +213,7 @@ class _PartCreateView(_CampaignPartMixin, ObjectCreateView):
 
 
 class _PartEditView(_CampaignPartMixin, ObjectEditView):
-    def can_edit(self, user, obj):
-        campaign = self.campaign_of(obj)
-        return campaign.can_manage(user) and campaign.is_editable
+    pass
 
 
 class FocusAreaCreateView(_PartCreateView):
@@ -347,7 +334,7 @@ class PlanSubmitView(ObjectFormMixin, FormView):
             return self.handle_no_permission()
         self.campaign = get_visible_or_404(Campaign.objects.live(), request.user, pk=kwargs["pk"])
         self.organisation = request.organisation
-        if not services.can_submit_plan(request.user, self.organisation):
+        if not permissions.can_submit_plan(request.user, self.organisation):
             raise PermissionDenied
         self.plan = ImplementationPlan.objects.filter(campaign=self.campaign, organisation=self.organisation).first()
         if self.plan and self.plan.status == PlanStatus.ACCEPTED:
@@ -397,11 +384,11 @@ class PlanDetailView(ObjectDetailView):
         ctx["similarity_percent"] = round(plan.similarity * 100)
         ctx["threshold"] = round(COPY_THRESHOLD * 100)
         ctx["segments"] = highlight_segments(plan.text, plan.overlap) if plan.text else []
-        ctx["can_review"] = plan.status == PlanStatus.SUBMITTED and plan.can_review(user)
+        ctx["can_review"] = plan.status == PlanStatus.SUBMITTED and permissions.can_review_plan(user, plan)
         ctx["return_form"] = PlanReturnForm()
         ctx["can_resubmit"] = (
             plan.status != PlanStatus.ACCEPTED and plan.campaign.status == CampaignStatus.ACTIVE
-            and services.can_submit_plan(user, plan.organisation)
+            and permissions.can_submit_plan(user, plan.organisation)
         )
         return ctx
 
@@ -443,7 +430,7 @@ class PlanOverviewView(ObjectListView):
             return self.handle_no_permission()
         self.campaign = get_visible_or_404(Campaign.objects.live().select_related("organisation"), request.user,
                                            pk=kwargs["pk"])
-        if not is_bureau_user(request.user):
+        if not permissions.can_see_plan_overview(request.user, self.campaign):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -490,9 +477,6 @@ class ActivityListView(ObjectListView):
     title = gettext_lazy("Trainings & drills")
     empty_text = gettext_lazy("No training or drill recorded yet. Record one after it has taken place.")
 
-    def can_create(self):
-        return services.can_record_activity(self.request.user, self.request.organisation)
-
     def get_summary(self, queryset):
         from django.db.models import Count, Sum
 
@@ -508,9 +492,10 @@ class ActivityCreateView(ObjectCreateView):
     model = Activity
     form_class = ActivityForm
     success_message = gettext_lazy("Recorded.")
+    permission = permissions.can_record_activity
 
-    def has_permission(self):
-        return services.can_record_activity(self.request.user, self.request.organisation)
+    def get_permission_object(self):
+        return self.request.organisation
 
     def get_initial(self):
         return {"kind": self.request.GET.get("kind", ActivityKind.TRAINING)}
@@ -538,7 +523,7 @@ class ActivityDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         for att in ctx["attachments"]:
             att.kind_label = ATTACHMENT_KINDS.get(att.kind, "")
-        ctx["can_edit"] = self.object.can_edit(self.request.user)
+        ctx["can_edit"] = permissions.can_edit_activity(self.request.user, self.object)
         return ctx
 
 
@@ -546,9 +531,7 @@ class ActivityEditView(ObjectEditView):
     model = Activity
     form_class = ActivityForm
     success_message = gettext_lazy("Saved.")
-
-    def can_edit(self, user, obj):
-        return obj.can_edit(user)
+    permission = permissions.can_edit_activity
 
     def perform_save(self, form):
         cd = form.cleaned_data

@@ -17,6 +17,9 @@ class NavItem:
     order: int = 100
     # None: everyone logged in; otherwise a set of Role values (any membership with one of them).
     roles: frozenset | None = None
+    # Or the predicate(user, None) of the page behind the entry (<app>/permissions.py), so the menu
+    # and the page never disagree.
+    permission: object = None
     superuser_only: bool = False
     children: tuple = field(default_factory=tuple)
 
@@ -51,6 +54,8 @@ def items_for(user, roles: set[str]) -> list[NavItem]:
         if item.superuser_only and not user.is_superuser:
             continue
         if item.roles is not None and roles is not None and not (roles & item.roles):
+            continue
+        if item.permission is not None and not item.permission(user, None):
             continue
         visible.append(item)
     return visible

@@ -7,6 +7,11 @@
 
 Scoping is applied here, once: every queryset is `model.objects.visible_to(request.user)`, so an
 object of another organisation answers 404 exactly like a missing one.
+
+Role rules are declared once per view as `permission = <predicate(user, obj)>` (see
+generic/permissions.py): list and create pages ask it with obj None, detail and edit pages with the
+object after the scoped lookup; False answers 403. A list's "New" button asks the predicate of the
+view behind `create_url_name`, so the button and the page never disagree.
 """
 from __future__ import annotations
 
@@ -27,6 +32,22 @@ from .audit import audit_hidden_lookup, audit_record
 from .errors import DomainError
 from .export import table_response
 from .models import AuditResult
+from .permissions import allows
+
+
+def view_class_for(url_name: str):
+    """The class-based view behind a URL name without arguments (cached)."""
+    cls = _VIEW_CLASSES.get(url_name)
+    if cls is None:
+        from django.urls import resolve, reverse
+
+        func = resolve(reverse(url_name)).func
+        cls = getattr(func, "view_class", None)
+        _VIEW_CLASSES[url_name] = cls
+    return cls
+
+
+_VIEW_CLASSES: dict = {}
 
 
 class CountlessPaginator(LazyPaginator):
@@ -42,10 +63,21 @@ class ScopedViewMixin(LoginRequiredMixin):
     queryset = None
     select_related: tuple = ()
     title = ""
+    # predicate(user, obj) -> bool from <app>/permissions.py; None lets every logged-in user in
+    # (scoping still applies). Pages without an object in the URL ask it with obj None.
+    permission = None
+
+    def allows(self, obj=None) -> bool:
+        return allows(type(self).permission, self.request.user, obj)
+
+    def get_permission_object(self):
+        """What a page without an object in its URL asks the permission about (None: "somewhere";
+        e.g. request.organisation for records made at the user's current organisation)."""
+        return None
 
     def has_permission(self) -> bool:
-        """Role rules for entering the page at all (objects are scoped separately); 403 if False."""
-        return True
+        """Entering a page without an object in its URL; 403 if False."""
+        return self.allows(self.get_permission_object())
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.has_permission():
@@ -115,7 +147,15 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         return {"empty_text": self.empty_text or _("Nothing here yet.")}
 
     def can_create(self) -> bool:
-        return bool(self.create_url_name)
+        """The "New" button: asks the create page's own `permission` (never a second rule here)."""
+        if not self.create_url_name:
+            return False
+        view_class = view_class_for(self.create_url_name)
+        if view_class is None:
+            return True
+        view = view_class()
+        view.setup(self.request)
+        return view.has_permission()
 
     def get_summary(self, queryset):
         """Counts shown above the table (e.g. hazards by status); None for none."""
@@ -188,6 +228,15 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
     detail_fields: tuple = ()
     show_history = True
     workflow = None
+
+    def has_permission(self) -> bool:
+        return True  # asked with the object in get_object
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.allows(obj):
+            raise PermissionDenied
+        return obj
 
     def get_detail_rows(self):
         obj = self.object
@@ -266,7 +315,7 @@ class ObjectCreateView(ObjectFormMixin, FormView):
 
 
 class ObjectEditView(ObjectFormMixin, FormView):
-    """Edit an object the user may see; `can_edit(user, obj)` decides further."""
+    """Edit an object the user may see; `permission(user, obj)` decides further (403)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -276,18 +325,18 @@ class ObjectEditView(ObjectFormMixin, FormView):
         except Http404:
             self.audit_hidden_object()
             raise
-        if not self.can_edit(request.user, self.object):
+        if not self.allows(self.object):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def has_permission(self) -> bool:
+        return True  # asked with the object in dispatch
 
     def get_object(self):
         try:
             return self.get_queryset().get(pk=self.kwargs["pk"])
         except self.model.DoesNotExist as exc:
             raise Http404 from exc
-
-    def can_edit(self, user, obj) -> bool:
-        return True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
