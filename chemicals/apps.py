@@ -7,7 +7,8 @@ class ChemicalsConfig(AppConfig):
     verbose_name = _("Hazardous chemicals")
 
     def ready(self):
-        from campaign_site.accounts.models import BUREAU_ROLES, Role
+        from campaign_site.accounts.models import Role
+        from campaign_site.accounts.permissions import BUREAU_ROLES
         from campaign_site.generic.navigation import NavItem, register
 
         lab_roles = frozenset({Role.LAB_CUSTODIAN, Role.LAB_HEAD, Role.PRINCIPAL, Role.OTHER_LEADER,

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign_site.accounts.models import BUREAU_MANAGER_ROLES, OrgKind
+from campaign_site.accounts.models import OrgKind
+from campaign_site.accounts.permissions import BUREAU_MANAGER_ROLES
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.excel import CellError, Column
 from campaign_site.generic.importing import Importer
