@@ -45,6 +45,7 @@ Reads: `can_confirm(user, action)` (role, other person, eligible, not expired; n
 Pages: `generic:pending_list` ("Awaiting my confirmation" and "My requests"),
 `generic:pending_detail` (the confirm form with the password field, the timeline, cancel),
 `generic:pending_cancel` (POST). Every lookup is scoped: another school's request answers 404.
+After 5 wrong passwords in 15 minutes the confirm page makes the person wait (django-ratelimit).
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from campaign_site.accounts.scoping import get_visible_or_404
 
@@ -19,6 +20,14 @@ from .models import PendingAction, PendingStatus
 from .workflow import transitions_for
 
 LIST_LIMIT = 100
+# Wrong passwords a person may enter on confirm pages before they must wait (the form must not
+# become a way to guess the password of a session left open).
+WRONG_PASSWORD_RATE = "5/15m"
+
+
+def _too_many_wrong_passwords(request, *, increment: bool) -> bool:
+    return is_ratelimited(request, group="generic:pending_confirm", key="user", rate=WRONG_PASSWORD_RATE,
+                          increment=increment)
 
 
 class ConfirmForm(forms.Form):
@@ -75,10 +84,14 @@ def pending_detail(request, pk):
         PendingAction.objects.select_related("organisation", "requested_by", "confirmed_by"), request.user, pk=pk
     )
     form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _too_many_wrong_passwords(request, increment=False):
+        form.add_error(None, _("Too many wrong passwords: please wait 15 minutes before you try again."))
+    elif request.method == "POST" and form.is_valid():
         try:
             twoperson.pending_action_confirm(action=action, user=request.user, password=form.cleaned_data["password"])
         except DomainError as exc:
+            if exc.code == "password":
+                _too_many_wrong_passwords(request, increment=True)
             form.add_error(None, exc.message)
             action.refresh_from_db()
         else:

@@ -233,6 +233,21 @@ def test_confirm_page_with_password(gadget, officer_a, principal_a, client_for):
     assert 'data-testid="confirm"' not in done.text and "已确认" in done.text
 
 
+def test_repeated_wrong_passwords_make_the_person_wait(gadget, officer_a, principal_a, client_for):
+    from django.core.cache import cache
+
+    cache.clear()  # the counter lives in the cache, which outlives a test's transaction
+    action = ask(gadget, officer_a)
+    client = client_for(principal_a)
+    url = reverse("generic:pending_detail", args=[action.pk])
+    for _i in range(6):
+        assert "密码不正确" in client.post(url, {"password": "guess"}).text
+    blocked = client.post(url, {"password": PASSWORD})
+    assert "密码错误次数过多" in blocked.text
+    assert PendingAction.objects.get(pk=action.pk).status == PendingStatus.PENDING
+    assert GadgetMove.objects.count() == 0
+
+
 def test_requester_sees_cancel_not_confirm_and_cannot_confirm_by_post(gadget, officer_a, client_for):
     action = ask(gadget, officer_a)
     client = client_for(officer_a)
