@@ -63,6 +63,11 @@ MIB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MIB
 #: The header row must be within the first this-many rows.
 HEADER_SCAN_ROWS = 20
+#: Rows read below the header when the caller sets no limit. Every row read counts, empty or
+#: not: a small xlsx can declare tens of millions of empty ``<row/>`` elements.
+DEFAULT_MAX_ROWS = 100_000
+#: Cells beyond this column are ignored (a cell at XFD would make every row 16,384 wide).
+MAX_COLUMNS = 256
 #: Refuse xlsx files whose uncompressed content exceeds max_bytes times this (zip bombs).
 MAX_UNZIPPED_RATIO = 25
 #: Excel's cell text limit; longer strings make Excel "repair" the file.
@@ -296,20 +301,68 @@ def _read_xlsx(
         if not workbook.worksheets:
             raise ExcelError("文件中没有工作表，请检查后重新上传。")
         sheet = workbook.worksheets[0]
-        # Some generators write a wrong <dimension>, which would truncate or pad rows.
-        sheet.reset_dimensions()
+        limit = DEFAULT_MAX_ROWS if max_rows is None else max_rows
         return _build_table(
-            _guarded(sheet.iter_rows(values_only=True)), columns, max_rows
+            _guarded(_sheet_rows(sheet, HEADER_SCAN_ROWS + limit + 1)), columns, max_rows
         )
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet: Any, max_reads: int) -> Iterator[Sequence[Any]]:
+    """The sheet's rows as value tuples, streamed, at most ``max_reads`` of them.
+
+    openpyxl's own ``iter_rows`` pads the gap before ``<row r="40000000">`` with empty rows
+    and silently skips rows whose number repeats, so neither the rows it yields nor the rows it
+    parses are bounded by anything but the sheet's size. Here every ``<row>`` element parsed and
+    every padded empty row counts; reading stops at the limit. The declared ``<dimension>`` is
+    ignored (some generators write a wrong one).
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        read = 0  # <row> elements parsed and padded rows yielded
+        expected = 1  # the next row number
+        for number, cells in parser.parse():
+            read += 1
+            if read > max_reads or number > max_reads:
+                raise _RowLimitReached
+            if number < expected:  # a repeated or out-of-order row number: Excel never writes one
+                continue
+            for _ in range(expected, number):
+                read += 1
+                yield ()
+            expected = number + 1
+            if not cells:
+                yield ()
+                continue
+            width = min(cells[-1]["column"], MAX_COLUMNS)
+            values = [None] * width
+            for cell in cells:
+                column = cell["column"]
+                if column <= width:
+                    values[column - 1] = cell["value"]
+            yield values
+
+
+class _RowLimitReached(Exception):
+    """More rows in the sheet than the row limit allows (raised while streaming)."""
 
 
 def _guarded(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """Turn parser failures in the middle of a damaged sheet into ExcelError."""
     try:
         yield from rows
-    except ExcelError:
+    except (ExcelError, _RowLimitReached):
         raise
     except Exception as exc:
         raise ExcelError(MSG_CORRUPT) from exc
@@ -367,7 +420,11 @@ def _header_score(
 def _build_table(
     rows: Iterator[Sequence[Any]], columns: Sequence[Column], max_rows: int | None
 ) -> Table:
-    head = list(islice(rows, HEADER_SCAN_ROWS))
+    limit = DEFAULT_MAX_ROWS if max_rows is None else max_rows
+    try:
+        head = list(islice(rows, HEADER_SCAN_ROWS))
+    except _RowLimitReached:
+        raise _too_many_rows(limit) from None
     best_number, best_score = 0, 0
     found: dict[str, int] = {}
     for number, cells in enumerate(head, start=1):
@@ -393,30 +450,42 @@ def _build_table(
     table = Table(header_row=best_number, present_keys=frozenset(found))
     out = table.rows
     number = best_number
-    for cells in _chain(head[best_number:], rows):
-        number += 1
-        width = len(cells)
-        values: dict[str, Any] = {}
-        blank = True
-        for key, position in index:
-            value = (
-                cells[position] if position is not None and position < width else None
-            )
-            if value is not None:
-                cls = value.__class__
-                if cls is str:
-                    value = value.strip() or None
-                elif cls is datetime and value.time() == time.min:
-                    value = value.date()  # date-formatted Excel cells
+    try:
+        for cells in _chain(head[best_number:], rows):
+            number += 1
+            # Every row below the header counts, empty or not, so a file of millions of empty
+            # rows stops here instead of being read to its end.
+            if number - best_number > limit:
+                raise _RowLimitReached
+            width = len(cells)
+            values: dict[str, Any] = {}
+            blank = True
+            for key, position in index:
+                value = (
+                    cells[position] if position is not None and position < width else None
+                )
                 if value is not None:
-                    blank = False
-            values[key] = value
-        if blank:  # only mapped columns count: pre-numbered template rows are skipped
-            continue
-        if max_rows is not None and len(out) >= max_rows:
-            raise ExcelError(f"数据超过 {max_rows} 行的上限，请分成多个文件导入。")
-        out.append(Row(number=number, values=values))
+                    cls = value.__class__
+                    if cls is str:
+                        value = value.strip() or None
+                    elif cls is datetime and value.time() == time.min:
+                        value = value.date()  # date-formatted Excel cells
+                    if value is not None:
+                        blank = False
+                values[key] = value
+            if blank:  # only mapped columns count: pre-numbered template rows are skipped
+                continue
+            out.append(Row(number=number, values=values))
+    except _RowLimitReached:
+        raise _too_many_rows(limit) from None
     return table
+
+
+def _too_many_rows(limit: int) -> ExcelError:
+    return ExcelError(
+        f"数据超过 {limit} 行的上限（表头以下的每一行都计算在内，包括空行），"
+        "请删除数据下方的空行，或分成多个文件导入。"
+    )
 
 
 def _chain(first: Iterable[T], rest: Iterator[T]) -> Iterator[T]:

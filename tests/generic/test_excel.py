@@ -487,3 +487,70 @@ def test_module_has_no_django_imports():
         for alias in node.names
     ]
     assert not [name for name in imported if name.startswith("django")]
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def _hostile_xlsx(tmp_path: Path, filler: bytes, count: int) -> Path:
+    """A real workbook (header + one data row) whose sheet is followed by `count` copies of
+    `filler`: megabytes of XML, a few kilobytes on disk."""
+    source = make_xlsx(
+        tmp_path / "source.xlsx",
+        [["排查时间", "隐患名称", "隐患等级"], ["2019-07-15", "消防通道堵塞", "一般"]],
+    )
+    target = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(
+        target, "w", zipfile.ZIP_DEFLATED
+    ) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(info, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            with dst.open("xl/worksheets/sheet1.xml", "w") as out:
+                out.write(head)
+                step = min(count, 100_000)
+                for _ in range(count // step):
+                    out.write(filler * step)
+                out.write(b"</sheetData>" + tail)
+    return target
+
+
+@pytest.mark.parametrize(
+    "filler",
+    [b"<row/>", b'<row r="3"/>', b'<row r="3" spans="1:3" ht="15"><c r="Z3"/></row>'],
+    ids=["empty-rows", "repeated-row-number", "repeated-styled-row"],
+)
+def test_millions_of_empty_rows_stop_at_the_row_limit(tmp_path, filler):
+    path = _hostile_xlsx(tmp_path, filler, 1_000_000)
+    assert path.stat().st_size < 200_000  # small on disk; 6 to 50 MB of XML inside
+    with pytest.raises(ExcelError, match="数据超过 1000 行的上限.*包括空行"):
+        read_path(path, max_rows=1000)
+
+
+def test_a_far_away_row_number_counts_the_rows_in_between(tmp_path):
+    # Without the count, the 5,000,000 rows in the gap would each be produced and skipped.
+    path = _hostile_xlsx(
+        tmp_path,
+        b'<row r="5000000"><c r="A5000000" t="inlineStr"><is><t>x</t></is></c></row>',
+        100_000,
+    )
+    with pytest.raises(ExcelError, match="数据超过 1000 行的上限"):
+        read_path(path, max_rows=1000)
+
+
+def test_empty_rows_below_the_data_are_fine_within_the_limit(tmp_path):
+    path = _hostile_xlsx(tmp_path, b"<row/>", 5_000)
+    with pytest.raises(ExcelError):
+        read_path(path, max_rows=1000)
+    # the same file is read when the limit allows for its rows (the one data row is found)
+    table = read_path(path, max_rows=10_000)
+    assert [r.values["title"] for r in table.rows] == ["消防通道堵塞"]
+
+
+def test_cells_far_to_the_right_are_ignored(tmp_path):
+    path = _hostile_xlsx(tmp_path, b'<row><c r="XFD9" t="inlineStr"><is><t>x</t></is></c></row>', 2_000)
+    table = read_path(path, max_rows=10_000)
+    assert len(table.rows) == 1
