@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Department, Organisation, Person, User
 from campaign_site.campaigns.models import Campaign, CheckItem, FocusArea
-from campaign_site.generic.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from campaign_site.generic.forms import DateInput, ScopedFormMixin, ScopedModelForm, UploadField
 
 from .models import (
     AccountabilityRecord,
@@ -28,18 +28,14 @@ class MultiplePhotoInput(forms.ClearableFileInput):
         super().__init__(base)
 
 
-class PhotosField(forms.FileField):
-    widget = MultiplePhotoInput
+class PhotosField(UploadField):
+    """Photos checked and reduced while the form is cleaned, before the service's transaction."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Photos"))
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(PhotosField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+        kwargs.setdefault("widget", MultiplePhotoInput())
+        super().__init__(images_only=True, multiple=True, **kwargs)
 
 
 def _school_choices(user):

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Department, Organisation, Person
-from campaign_site.generic.forms import DateInput
+from campaign_site.generic.forms import DateInput, UploadField
 
 from .models import HazardLevel, Tip, TipStatus
 from .tips import public_schools, tracking_code_display
@@ -36,8 +36,8 @@ class TipPublicForm(forms.Form):
     )
     location = forms.CharField(label=_("Where exactly?"), max_length=200, required=False,
                                widget=forms.TextInput(attrs={"placeholder": _("e.g. north staircase of the teaching building")}))
-    photo = forms.FileField(
-        label=_("Photo (optional)"), required=False,
+    photo = UploadField(
+        images_only=True, label=_("Photo (optional)"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         help_text=_("A JPEG, PNG or WebP photo of at most 10 MB."),
     )

@@ -316,9 +316,10 @@ def hazard_submit_rectification(*, hazard: Hazard, actor, note: str, cause_analy
                                 photos=()) -> Hazard:
     """The rectifier says what was done (with "after" photos). From "registered" the hazard is
     started and submitted in one step (fixed at once)."""
-    from campaign_site.generic.attachments import attachment_add
+    from campaign_site.generic.attachments import attachment_add, prepare_upload
 
     note = (note or "").strip()
+    photos = [prepare_upload(p, images_only=True) for p in photos or ()]  # image work outside the transaction
     with transaction.atomic():
         hazard = _lock(hazard)
         if not perms.can_rectify(actor, hazard):
@@ -716,13 +717,13 @@ def inspection_record_item(*, item: InspectionItem, actor, result: str, note: st
                            hazard: dict | None = None) -> tuple[InspectionItem, Hazard | None]:
     """Tick one check item. A failed item may open a pre-filled hazard in the same step:
     `hazard` = {title, location, deadline, level, measures, responsible_person, ...}."""
-    from campaign_site.generic.attachments import attachment_add
+    from campaign_site.generic.attachments import attachment_add, prepare_upload
 
     if result not in (ItemResult.PASS, ItemResult.FAIL, ItemResult.NA):
         raise DomainError(_("Please choose pass, fail or not applicable."))
     if hazard and result != ItemResult.FAIL:
         raise DomainError(_("Only a failed item opens a hazard."))
-    photos = list(photos or ())
+    photos = [prepare_upload(p, images_only=True) for p in photos or ()]  # image work outside the transaction
     with transaction.atomic():
         inspection = _lock_inspection(item.inspection)
         item = InspectionItem.objects.select_for_update().get(pk=item.pk)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign_site.accounts.models import Organisation, OrgKind, Role
-from campaign_site.generic.attachments import attachment_add, attachments_for
+from campaign_site.generic.attachments import attachment_add, attachments_for, prepare_upload
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import Attachment
 from campaign_site.generic.workflow import Transition, Workflow
@@ -88,6 +88,10 @@ def tip_submit(*, organisation: Organisation, description: str, location: str = 
     description = (description or "").strip()
     if len(description) < 5:
         raise DomainError(_("Please describe the hazard in a few words."))
+    if photo is not None:
+        # Type by content, size limit, image bombs refused, EXIF stripped: all before the
+        # transaction, so decoding a photo never holds the database's write lock.
+        photo = prepare_upload(photo, images_only=True)
     with transaction.atomic():
         for _attempt in range(5):
             code = tracking_code_new()
@@ -101,8 +105,6 @@ def tip_submit(*, organisation: Organisation, description: str, location: str = 
         tip._change_reason = _("Received")
         tip.save()
         if photo is not None:
-            # Type by content, size limit, image bombs refused, EXIF stripped; a DomainError
-            # rolls the whole tip back so the person can try another photo.
             attachment_add(obj=tip, upload=photo, actor=None, images_only=True, organisation=organisation,
                            kind="photo", caption=_("Photo sent with the tip"))
         bureau = organisation.parent

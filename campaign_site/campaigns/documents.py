@@ -12,11 +12,21 @@ import zipfile
 from xml.etree import ElementTree
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_XML_BYTES = 30 * 1024 * 1024  # a zip bomb stops here
+#: Above this the document is not read at all (the upload's own limit applies before).
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+#: word/document.xml larger than this is not read (a zip bomb stops here, before parsing).
+MAX_XML_BYTES = 10 * 1024 * 1024
+MAX_PDF_PAGES = 100
 MAX_TEXT_CHARS = 500_000
 
 
+class _Enough(Exception):
+    """The text limit is reached: stop reading."""
+
+
 def docx_text(data: bytes) -> str:
+    """The paragraphs of word/document.xml, streamed: at most MAX_XML_BYTES of XML are read
+    (whatever the zip header claims) and reading stops at MAX_TEXT_CHARS characters."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         try:
             info = zf.getinfo("word/document.xml")
@@ -24,34 +34,59 @@ def docx_text(data: bytes) -> str:
             return ""
         if info.file_size > MAX_XML_BYTES:
             return ""
-        xml = zf.read(info)
-    root = ElementTree.fromstring(xml)
-    paragraphs = []
-    for para in root.iter(f"{W_NS}p"):
-        parts = []
-        for node in para.iter():
-            if node.tag == f"{W_NS}t" and node.text:
+        with zf.open(info) as fh:
+            xml = fh.read(MAX_XML_BYTES + 1)
+    if len(xml) > MAX_XML_BYTES:
+        return ""
+    paragraphs: list[str] = []
+    total = 0
+    parts: list[str] = []
+    try:
+        for event, node in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
+            tag = node.tag
+            if tag == f"{W_NS}t" and node.text:
                 parts.append(node.text)
-            elif node.tag == f"{W_NS}tab":
+            elif tag == f"{W_NS}tab":
                 parts.append("\t")
-            elif node.tag in (f"{W_NS}br", f"{W_NS}cr"):
+            elif tag in (f"{W_NS}br", f"{W_NS}cr"):
                 parts.append("\n")
-        paragraphs.append("".join(parts))
-    return "\n".join(p for p in paragraphs if p.strip())
+            elif tag == f"{W_NS}p":
+                paragraph = "".join(parts)
+                parts = []
+                if paragraph.strip():
+                    paragraphs.append(paragraph)
+                    total += len(paragraph) + 1
+                    if total > MAX_TEXT_CHARS:
+                        raise _Enough
+                node.clear()  # keep memory flat however long the document is
+    except _Enough:
+        pass
+    return "\n".join(paragraphs)
 
 
 def pdf_text(data: bytes) -> str:
+    """Text of the first MAX_PDF_PAGES pages, stopping at MAX_TEXT_CHARS characters."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        return "\n".join((page.extract_text() or "") for page in reader.pages)
+        texts: list[str] = []
+        total = 0
+        for number, page in enumerate(reader.pages):
+            if number >= MAX_PDF_PAGES or total > MAX_TEXT_CHARS:
+                break
+            text = page.extract_text() or ""
+            texts.append(text)
+            total += len(text) + 1
+        return "\n".join(texts)
     except Exception:
         return ""
 
 
 def extract_text(data: bytes, name: str) -> str:
-    """The document's text, or "" when it cannot be read (scans, damage)."""
+    """The document's text, or "" when it cannot be read (scans, damage, too large)."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        return ""
     lowered = (name or "").lower()
     text = ""
     try:
@@ -59,7 +94,7 @@ def extract_text(data: bytes, name: str) -> str:
             text = docx_text(data)
         elif data[:5] == b"%PDF-":
             text = pdf_text(data)
-    except (zipfile.BadZipFile, ElementTree.ParseError, ValueError, OSError):
+    except (zipfile.BadZipFile, ElementTree.ParseError, ValueError, OSError, EOFError):
         text = ""
     text = re.sub(r"[ \t\u3000]+\n", "\n", text).strip()
     return text[:MAX_TEXT_CHARS]

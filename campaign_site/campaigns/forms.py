@@ -2,27 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation, Role
-from campaign_site.generic.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from campaign_site.generic.forms import DateInput, MultipleFileInput, ScopedFormMixin, ScopedModelForm, UploadField
 
 from .models import Activity, Campaign, CampaignStatus, CheckItem, Deadline, FocusArea, Phase
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class CampaignStartForm(ScopedFormMixin, forms.Form):
@@ -97,7 +79,7 @@ class PlanSubmitForm(forms.Form):
     known_major_hazards = forms.CharField(
         label=_("Major hazards already known"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("List the major hazards your school has already found, one per line."))
-    document = forms.FileField(
+    document = UploadField(
         label=_("Plan document"),
         help_text=_("Your school's own implementation plan as Word (.docx) or PDF."),
         widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,image/*"}))
@@ -116,11 +98,11 @@ class PlanReturnForm(forms.Form):
 
 
 class ActivityForm(ScopedModelForm):
-    photos = MultipleFileField(
-        label=_("Photos"), required=False,
+    photos = UploadField(
+        images_only=True, multiple=True, label=_("Photos"), required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
-    sign_in_sheet = MultipleFileField(
-        label=_("Sign-in sheet"), required=False,
+    sign_in_sheet = UploadField(
+        multiple=True, label=_("Sign-in sheet"), required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx"}),
         help_text=_("A photo or scan of the signed attendance list."))
 

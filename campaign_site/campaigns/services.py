@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from campaign_site.accounts.models import Organisation, Role
-from campaign_site.generic.attachments import attachment_add
+from campaign_site.generic.attachments import attachment_add, prepare_upload
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import TransitionLog
 from campaign_site.generic.workflow import Transition, Workflow
@@ -259,9 +259,8 @@ def plan_submit(*, campaign: Campaign, organisation: Organisation, actor, leader
     if document is None:
         raise DomainError(_("Please upload the plan document."))
 
-    document.seek(0)
-    extracted = extract_text(document.read(), document.name)
-    document.seek(0)
+    document = prepare_upload(document)  # size and real type first (a no-op for a form's cleaned file)
+    extracted = extract_text(document.data, document.name)
     plan_text = extracted or (text or "").strip()
     result = compare(plan_text, campaign.plan_text)
     now = timezone.now()

@@ -42,7 +42,9 @@ def attachment_download(request, pk):
     att = Attachment.objects.visible_to(request.user).filter(pk=pk).first()
     if att is None or not _target_visible(att, request.user):
         raise Http404
-    inline = att.is_image or att.mime_type == "application/pdf"
+    # Only re-encoded images are shown inline; a PDF (which may carry /OpenAction scripts for
+    # the browser's viewer) and every other file are downloads.
+    inline = att.is_image
     response = FileResponse(att.file.open("rb"), content_type=att.mime_type, as_attachment=not inline,
                             filename=att.original_name)
     response["X-Content-Type-Options"] = "nosniff"
