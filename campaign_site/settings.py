@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "campaign_site.accounts.middleware.UserLanguageMiddleware",
     "campaign_site.accounts.middleware.CurrentMembershipMiddleware",
+    "campaign_site.generic.limits.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -161,10 +162,18 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: attachments go through a scoped view
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# Request bodies: files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file; the rest of a
+# form (its text fields) may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE. Whole bodies are capped
+# before they are read (generic/limits.py): per view (one file + the form around it for a tip,
+# an attachment or an import), else REQUEST_MAX_BYTES signed in and ANONYMOUS_REQUEST_MAX_BYTES
+# for anyone else. The reverse proxy's client_max_body_size should equal REQUEST_MAX_BYTES.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 50
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=50 * 1024 * 1024)
+ANONYMOUS_REQUEST_MAX_BYTES = env.int("ANONYMOUS_REQUEST_MAX_BYTES", default=1024 * 1024)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.limits import file_limit, upload_limit
 from campaign_site.generic.views import ObjectDetailView, ObjectListView
 
 from .forms_tips import TipAcceptForm, TipFilterSet, TipPublicForm, TipRejectForm, TipStatusForm, TipTable
@@ -47,6 +48,7 @@ def _too_many(request):
 # -- public ------------------------------------------------------------------------------------
 
 
+@upload_limit(file_limit("ATTACHMENT_MAX_BYTES"))  # one photo: a bigger body is refused unread
 @never_cache
 def tip_create(request):
     if request.method == "POST":

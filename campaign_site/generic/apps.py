@@ -22,6 +22,11 @@ class GenericConfig(AppConfig):
             name="pending-actions-expire", task="campaign_site.generic.tasks.pending_actions_expire",
             crontab="7 * * * *", description="Two-person requests past their window are marked expired.",
         )
+        periodic.register(
+            name="purge-import-previews", task="campaign_site.generic.tasks.purge_import_previews",
+            every_seconds=3600,
+            description="Deletes import files uploaded for a preview and never confirmed, after a day.",
+        )
         from django.contrib.admin.models import LogEntry
         from django.db.models.signals import post_save
 

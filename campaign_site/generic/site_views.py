@@ -19,6 +19,7 @@ from . import home as home_registry
 from .attachments import attachment_add
 from .errors import DomainError
 from .forms import AttachmentForm
+from .limits import file_limit, upload_limit
 from .models import Attachment, Heartbeat
 
 
@@ -52,6 +53,7 @@ def attachment_download(request, pk):
     return response
 
 
+@upload_limit(file_limit("ATTACHMENT_MAX_BYTES"))
 @login_required
 @require_POST
 def attachment_upload(request, ct, pk):

@@ -2,6 +2,8 @@
 
 Beat sends `heartbeat` every minute: the beat process records "beat" when it publishes it, and
 the worker records "worker" when it runs it. If either stops, its time goes stale."""
+from datetime import timedelta
+
 from celery import shared_task
 from celery.signals import beat_init, before_task_publish
 from django.utils import timezone
@@ -47,3 +49,36 @@ def pending_actions_expire() -> int:
     from .twoperson import pending_actions_expire as expire
 
     return expire()
+
+
+IMPORT_PREVIEW_MAX_AGE = timedelta(days=1)
+
+
+def import_previews_purge(*, older_than: timedelta = IMPORT_PREVIEW_MAX_AGE) -> int:
+    """Delete the uploaded files kept between an import's preview and its confirmation
+    (MEDIA_ROOT/imports/<user>/<token>) once they are older than `older_than`: a preview never
+    confirmed would otherwise stay on disk for good. Returns the number of files removed."""
+    from django.core.files.storage import default_storage
+
+    cutoff = timezone.now() - older_than
+    removed = 0
+    if not default_storage.exists("imports"):
+        return 0
+    folders, _files = default_storage.listdir("imports")
+    for folder in folders:
+        base = f"imports/{folder}"
+        _sub, files = default_storage.listdir(base)
+        for name in files:
+            path = f"{base}/{name}"
+            try:
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
+                    removed += 1
+            except FileNotFoundError:
+                continue  # confirmed (and deleted) meanwhile
+    return removed
+
+
+@shared_task(name="campaign_site.generic.tasks.purge_import_previews")
+def purge_import_previews() -> int:
+    return import_previews_purge()

@@ -48,6 +48,7 @@ def view_class_for(url_name: str):
 
 
 _VIEW_CLASSES: dict = {}
+from .limits import file_limit
 
 
 class CountlessPaginator(LazyPaginator):
@@ -377,6 +378,7 @@ class ImportView(LoginRequiredMixin, FormView):
     importer_class = None
     template_name = "generic/import.html"
     success_url_name = None
+    upload_max_bytes = file_limit("IMPORT_MAX_BYTES")  # refused before the body is read (limits.py)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.importer_class.can_import(request.user):

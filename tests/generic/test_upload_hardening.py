@@ -204,3 +204,29 @@ def test_a_plan_document_is_size_checked_before_it_is_parsed(settings, monkeypat
         services.plan_submit(campaign=cf.campaign(district), organisation=school_a, actor=officer_a, leader="校长甲",
                              document=big)
     assert parsed == []
+
+
+# -- point 17: import previews left behind ------------------------------------------------------
+
+
+def test_import_previews_older_than_a_day_are_purged_by_a_periodic_task(settings, db):
+    import os
+    import time
+
+    from django_celery_beat.models import PeriodicTask
+
+    from campaign_site.generic.periodic import ensure_periodic_tasks
+    from campaign_site.generic.tasks import purge_import_previews
+
+    folder = settings.MEDIA_ROOT / "imports" / "7"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "a", folder / "b"
+    old.write_bytes(b"PK old preview")
+    fresh.write_bytes(b"PK fresh preview")
+    day_and_a_bit = time.time() - 25 * 3600
+    os.utime(old, (day_and_a_bit, day_and_a_bit))
+
+    assert purge_import_previews.delay().get() == 1
+    assert not old.exists() and fresh.exists()
+    ensure_periodic_tasks()
+    assert PeriodicTask.objects.get(name="purge-import-previews").task == purge_import_previews.name
