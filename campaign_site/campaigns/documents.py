@@ -42,7 +42,7 @@ def docx_text(data: bytes) -> str:
     total = 0
     parts: list[str] = []
     try:
-        for event, node in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
+        for _event, node in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
             tag = node.tag
             if tag == f"{W_NS}t" and node.text:
                 parts.append(node.text)
