@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from campaign_site.generic.audit import audit_record
@@ -111,12 +111,18 @@ def organisation_create(*, name: str, code: str, kind: str, parent: Organisation
                  _("You can only add organisations below a bureau you manage."))
     if kind == OrgKind.SCHOOL and not school_type:
         raise DomainError(_("Please choose the school type."))
+    code_taken = DomainError(_("The institution code %(code)s is already used.") % {"code": code})
     if Organisation.objects.filter(code=code).exists():
-        raise DomainError(_("The institution code %(code)s is already used.") % {"code": code})
-    org = Organisation.objects.create(
-        name=name, code=code, kind=kind, parent=parent, school_type=school_type if kind == OrgKind.SCHOOL else "",
-        address=address, phone=phone, depth=(parent.depth + 1) if parent else 0,
-    )
+        raise code_taken
+    try:
+        with transaction.atomic():  # someone may take the code between the check and the insert
+            org = Organisation.objects.create(
+                name=name, code=code, kind=kind, parent=parent,
+                school_type=school_type if kind == OrgKind.SCHOOL else "",
+                address=address, phone=phone, depth=(parent.depth + 1) if parent else 0,
+            )
+    except IntegrityError:
+        raise code_taken from None
     org.path = org.make_path()
     org.save(update_fields=["path"])
     return org
@@ -156,6 +162,11 @@ def organisation_update(*, organisation: Organisation, actor: User | None = None
 
 # -- departments ---------------------------------------------------------------------------------
 
+def _department_exists(organisation: Organisation, name: str) -> DomainError:
+    return DomainError(_("%(org)s already has a department called “%(name)s”.")
+                       % {"org": organisation, "name": name})
+
+
 def _check_department_name(organisation: Organisation, name: str, exclude_pk=None) -> str:
     name = (name or "").strip()
     if not name:
@@ -164,8 +175,7 @@ def _check_department_name(organisation: Organisation, name: str, exclude_pk=Non
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise DomainError(_("%(org)s already has a department called “%(name)s”.")
-                          % {"org": organisation, "name": name})
+        raise _department_exists(organisation, name)
     return name
 
 
@@ -174,7 +184,11 @@ def department_create(*, organisation: Organisation, name: str, actor: User | No
     if actor is not None:
         _require(can_manage_staff(actor, organisation))
     name = _check_department_name(organisation, name)
-    return Department.objects.create(organisation=organisation, name=name)
+    try:
+        with transaction.atomic():  # two people adding the same department at once: the constraint decides
+            return Department.objects.create(organisation=organisation, name=name)
+    except IntegrityError:
+        raise _department_exists(organisation, name) from None
 
 
 @transaction.atomic
@@ -183,7 +197,11 @@ def department_rename(*, department: Department, name: str, actor: User | None) 
     if actor is not None:
         _require(can_manage_staff(actor, department.organisation))
     department.name = _check_department_name(department.organisation, name, exclude_pk=department.pk)
-    department.save(update_fields=["name"])
+    try:
+        with transaction.atomic():
+            department.save(update_fields=["name"])
+    except IntegrityError:
+        raise _department_exists(department.organisation, department.name) from None
     return department
 
 
@@ -266,8 +284,9 @@ def user_create(*, username: str, full_name: str, password: str | None = None, e
     if department is not None and (organisation is None or department.organisation_id != organisation.pk):
         raise DomainError(_("The department “%(dept)s” does not belong to %(org)s.")
                           % {"dept": department, "org": organisation or "—"})
+    taken = DomainError(_("The user name %(username)s is already taken.") % {"username": username})
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(_("The user name %(username)s is already taken.") % {"username": username})
+        raise taken
     user = User(username=username, full_name=full_name, email=email, phone=phone)
     if password and temporary_password:
         set_temporary_password(user, password)
@@ -275,7 +294,11 @@ def user_create(*, username: str, full_name: str, password: str | None = None, e
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():  # created meanwhile by someone else: the unique constraint decides
+            user.save()
+    except IntegrityError:
+        raise taken from None
     if organisation is not None:
         for role in roles:
             membership_add(user=user, organisation=organisation, role=role, actor=actor)

@@ -84,7 +84,7 @@ def delivery_send(*, delivery_id: int) -> str:
             delivery.status = "skipped"
             delivery.error = "channel not configured"
         else:
-            channel.send(delivery.notice)  # an exception rolls back; the task retries
+            channel.send(delivery.notice, delivery=delivery)  # an exception rolls back; the task retries
             delivery.status = "sent"
             delivery.sent_at = timezone.now()
         delivery.save(update_fields=["status", "attempts", "sent_at", "error"])

@@ -203,3 +203,21 @@ def test_list_query_count_does_not_grow(client, officer_a):
     for i in range(5, 50):
         notify(key=f"q{i}", title=f"通知{i}", users=[officer_a])
     assert count() == few
+
+
+def test_a_resent_email_carries_the_same_message_id(officer_a, principal_a, settings):
+    """A worker killed after the mail server accepted the message but before the commit leaves the
+    delivery pending: the retry sends again, with the Message-ID of the first send, so the mail
+    server or client that de-duplicates by it shows one message."""
+    settings.SITE_URL = "https://safety.example.edu.cn"
+    notice = notify(key="k-mid", title="复查提醒", users=[officer_a])[0]
+    other = notify(key="k-mid", title="复查提醒", users=[principal_a])[0]
+    delivery = Delivery.objects.get(notice=notice)
+    delivery_send(delivery_id=delivery.pk)
+    Delivery.objects.filter(pk=delivery.pk).update(status="pending")  # the commit that never happened
+    delivery_send(delivery_id=delivery.pk)
+    delivery_send(delivery_id=Delivery.objects.get(notice=other).pk)
+    ids = [m.extra_headers.get("Message-ID") or m.message()["Message-ID"] for m in mail.outbox]
+    assert ids[0] == ids[1] == f"<delivery-{delivery.pk}.notice-{notice.pk}@safety.example.edu.cn>"
+    assert mail.outbox[0].message()["Message-ID"] == ids[0]  # the header actually sent
+    assert ids[2] != ids[0]
