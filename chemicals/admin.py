@@ -2,7 +2,8 @@
 from django.contrib import admin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
+
+from campaign_site.generic.admin import RecordAdmin
 
 from .models import Chemical
 
@@ -20,7 +21,7 @@ class ChemicalResource(resources.ModelResource):
 
 
 @admin.register(Chemical)
-class ChemicalAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ChemicalAdmin(ImportExportModelAdmin, RecordAdmin):
     resource_classes = [ChemicalResource]
     list_display = ("name_zh", "name_en", "cas", "storage_class", "highly_toxic", "explosive_precursor",
                     "drug_precursor_category", "flammable")

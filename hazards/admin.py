@@ -1,20 +1,10 @@
 """The bureau's back office: read-mostly views of the hazards records. Status and the closed loop
 are changed only through the app's pages (services), never here."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from campaign_site.generic.admin import ReadOnlyRecordAdmin as ReadOnlyStatusAdmin
 
 from .models import AccountabilityRecord, Hazard, Inspection, InspectionSchedule
-
-
-class ReadOnlyStatusAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
 
 @admin.register(Hazard)

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
+from campaign_site.generic.admin import NoDeleteInline, RecordAdmin
+
+from . import services
 from .models import Department, Membership, Organisation, Person, User
 
 
@@ -14,21 +16,24 @@ def superuser_only(request):
 admin.site.has_permission = superuser_only
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NoDeleteInline, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RecordAdmin, BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "email", "is_active", "is_superuser"]
     fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ("full_name", "phone", "language")}),)
 
+    def deactivate(self, request, obj):
+        services.user_set_active(user=obj, active=False, actor=request.user)
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(ExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ExportMixin, RecordAdmin):
     list_display = ["name", "code", "kind", "school_type", "parent", "is_active"]
     list_filter = ["kind", "school_type", "is_active"]
     search_fields = ["name", "code"]
@@ -41,14 +46,17 @@ class OrganisationAdmin(ExportMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def deactivate(self, request, obj):
+        services.organisation_update(organisation=obj, actor=request.user, is_active=False)
+
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(RecordAdmin):
     list_display = ["name", "organisation"]
     search_fields = ["name", "organisation__name"]
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(RecordAdmin):
     list_display = ["name", "organisation", "department", "position", "user"]
     search_fields = ["name", "organisation__name"]

@@ -1,12 +1,14 @@
-"""Back office: read-mostly views of the campaign records; writes go through the app's pages and services."""
+"""Back office: read-mostly views of the campaign records; writes go through the app's pages and services.
+Nothing is deleted here and workflow history is never reverted (generic/admin.py)."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from campaign_site.generic.admin import RecordAdmin
 
 from .models import Activity, Campaign, ImplementationPlan
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(RecordAdmin):
     list_display = ("title", "organisation", "is_template", "status", "start", "end")
     list_filter = ("is_template", "status")
     search_fields = ("title", "document_number", "slug")
@@ -14,7 +16,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImplementationPlan)
-class ImplementationPlanAdmin(SimpleHistoryAdmin):
+class ImplementationPlanAdmin(RecordAdmin):
     list_display = ("organisation", "campaign", "status", "submitted_at", "similarity")
     list_filter = ("status",)
     search_fields = ("organisation__name", "campaign__title")
@@ -25,7 +27,7 @@ class ImplementationPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(RecordAdmin):
     list_display = ("date", "kind", "topic", "organisation", "participants")
     list_filter = ("kind",)
     search_fields = ("topic", "organisation__name")
