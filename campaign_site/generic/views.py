@@ -31,7 +31,7 @@ from django_tables2.paginators import LazyPaginator
 from .audit import audit_hidden_lookup, audit_record
 from .errors import DomainError
 from .export import table_response
-<<<<<<< HEAD
+from .limits import file_limit
 from .models import AuditResult
 from .permissions import allows
 
@@ -49,10 +49,6 @@ def view_class_for(url_name: str):
 
 
 _VIEW_CLASSES: dict = {}
-=======
->>>>>>> 85fc595 (generic/views: import order after the rebase)
-from .limits import file_limit
-from .models import AuditResult
 
 
 class CountlessPaginator(LazyPaginator):
