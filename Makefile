@@ -34,6 +34,7 @@ test: $(BIN)/.installed node_modules/.installed locale/zh_Hans/LC_MESSAGES/djang
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # Refresh the Chinese catalogue after changing user-facing strings (then translate the new entries).
 messages: $(BIN)/.installed

@@ -46,11 +46,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign_site.accounts.models import Department, Organisation, OrgKind, Person, Role
-from campaign_site.accounts.scoping import user_scope_paths
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.excel import CellError, Column, parse_date, parse_text, write_xlsx
 from campaign_site.generic.importing import Importer
 from campaign_site.generic.models import TransitionLog
+from campaign_site.generic.scoping import user_scope_paths
 from campaign_site.notifications.services import notify
 
 from .models import Hazard, HazardLevel, HazardSource, HazardStatus

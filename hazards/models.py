@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from campaign_site.accounts.models import Department, Organisation, Person
 from campaign_site.accounts.permissions import BUREAU_ROLES
-from campaign_site.accounts.scoping import ScopedQuerySet, user_scope_paths
+from campaign_site.generic.scoping import ScopedQuerySet, user_scope_paths
 from campaign_site.generic.workflow import Transition, Workflow
 
 # --------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from campaign_site.accounts.scoping import get_visible_or_404
 from campaign_site.accounts.services import person_get_or_create
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import permissions, selectors, services

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .scoping import ScopedQuerySet
+from campaign_site.generic.scoping import ScopedQuerySet, scope_q, user_scope_paths
 
 PATH_STEP = 8  # digits per level of the materialised path
 
@@ -146,8 +146,6 @@ class Department(models.Model):
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Users holding (or having held) a role at an organisation `user` may see, and `user` themself."""
-        from .scoping import scope_q, user_scope_paths
-
         if user_scope_paths(user) is None:
             return self.all()
         if not getattr(user, "is_authenticated", False):
@@ -201,6 +199,11 @@ class User(AbstractUser):
 
     def has_role(self, organisation: Organisation, *roles) -> bool:
         return bool(self.roles_at(organisation) & set(roles))
+
+    @property
+    def is_system_admin(self) -> bool:
+        """Superuser or administrator somewhere: may see site-wide technical pages (health)."""
+        return self.is_superuser or self.memberships.filter(role=Role.ADMIN, is_active=True).exists()
 
     def is_bureau_staff_over(self, organisation: Organisation) -> bool:
         """Holds a bureau role at a bureau above (or equal to) `organisation`."""

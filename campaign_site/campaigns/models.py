@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign_site.accounts.models import PATH_STEP, Organisation
-from campaign_site.accounts.scoping import ScopedQuerySet, scope_q, user_scope_paths
 from campaign_site.generic.i18n import localized
+from campaign_site.generic.scoping import ScopedQuerySet, scope_q, user_scope_paths
 
 
 class CampaignStatus(models.TextChoices):

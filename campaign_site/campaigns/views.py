@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView
 
-from campaign_site.accounts.scoping import get_visible_or_404
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.views import (
     ObjectCreateView,
     ObjectDetailView,

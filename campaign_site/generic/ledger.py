@@ -66,7 +66,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaign_site.accounts.scoping import ScopedQuerySet
+from campaign_site.generic.scoping import ScopedQuerySet
 
 from .errors import DomainError
 

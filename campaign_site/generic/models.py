@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign_site.accounts.scoping import ScopedQuerySet
+from .scoping import ScopedQuerySet
 
 
 class OrganisationOwned(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from campaign_site.accounts.scoping import get_visible_or_404
+from campaign_site.generic.scoping import get_visible_or_404
 
 from . import twoperson
 from .errors import DomainError

@@ -19,11 +19,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import DeleteView, DetailView, FormView
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.paginators import LazyPaginator
@@ -301,8 +300,10 @@ class ObjectFormMixin(ScopedViewMixin):
         return HttpResponseRedirect(self.get_success_url())
 
     def perform_save(self, form):
-        """Save through the app's service; plain records without rules may use form.save()."""
-        return form.save()
+        """Save through the app's service and return the saved object. Every form view declares
+        it: a silent `form.save()` would be a second write path around the service's rules."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define perform_save() and call the app's service")
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -349,23 +350,6 @@ class ObjectEditView(ObjectFormMixin, FormView):
         ctx["title"] = _("Edit %(object)s") % {"object": self.object}
         ctx["object"] = self.object
         return ctx
-
-
-class ObjectDeleteView(ScopedViewMixin, DeleteView):
-    """Confirmation page, then delete; a record still referenced elsewhere is refused politely."""
-
-    template_name = "generic/object_confirm_delete.html"
-    success_url_name = None
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.object.delete()
-        except ProtectedError:
-            messages.error(self.request, _("“%(obj)s” is still used by other records and cannot be deleted.") % {"obj": self.object})
-            return redirect(self.object.get_absolute_url())
-        messages.success(self.request, _("“%(obj)s” was deleted.") % {"obj": self.object})
-        return redirect(self.success_url_name)
 
 
 class ImportView(LoginRequiredMixin, FormView):

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from campaign_site.accounts.models import Organisation, Person, User
-from campaign_site.accounts.scoping import get_visible_or_404
+from campaign_site.generic.scoping import get_visible_or_404
 
 
 def test_school_user_sees_only_own_school(officer_a, school_a, school_b, other_school):

@@ -120,7 +120,7 @@ def test_a_404_on_another_organisations_record_is_recorded(client_for, officer_b
 def test_the_scoped_lookup_helper_records_the_attempt(officer_b, school_a):
     from django.http import Http404
 
-    from campaign_site.accounts.scoping import get_visible_or_404
+    from campaign_site.generic.scoping import get_visible_or_404
 
     with pytest.raises(Http404):
         get_visible_or_404(Organisation, officer_b, pk=school_a.pk)
