@@ -7,6 +7,7 @@ Two profiles:
   secure cookies and HSTS; passes `manage.py check --deploy`.
 DATABASE_URL and REDIS_URL switch the database and the broker/cache in either profile.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "campaign_site.accounts",
     "campaign_site.generic",
     "campaign_site.notifications",
@@ -79,9 +81,12 @@ MIDDLEWARE = [
     "campaign_site.accounts.middleware.CurrentMembershipMiddleware",
     "campaign_site.generic.limits.RequestSizeLimitMiddleware",  # before anything reads the body (CSRF does)
     "django.contrib.messages.middleware.MessageMiddleware",
+    "campaign_site.accounts.sessions.SessionTimeoutMiddleware",
+    "campaign_site.accounts.passwords.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "campaign_site.generic.middleware.AuditDeniedMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "campaign_site.urls"
@@ -118,12 +123,35 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Every password a person chooses: at least 10 characters, three character classes, not the user
+# name, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name", "email", "phone")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "campaign_site.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "campaign_site.accounts.passwords.UsernameInPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account or address before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lock-out (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one account, or
+# LOGIN_ADDRESS_FAILURE_LIMIT from one client address (a school may share one address), logging in
+# is refused for LOGIN_LOCKOUT_MINUTES, even with the right password. Bureau staff can unlock a user.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "campaign_site.accounts.security.LoginLockHandler"
+AXES_LOCKOUT_CALLABLE = "campaign_site.accounts.security.lockout_response"
+AXES_USERNAME_CALLABLE = "campaign_site.accounts.security.login_username"
+AXES_CLIENT_IP_CALLABLE = "campaign_site.generic.net.ratelimit_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -242,6 +270,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 if PRODUCTION:
@@ -255,5 +284,10 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions: idle time-out by role and an absolute limit after login (accounts/sessions.py).
+SESSION_IDLE_MINUTES_BUREAU = env.int("SESSION_IDLE_MINUTES_BUREAU", default=30)
+SESSION_IDLE_MINUTES_SCHOOL = env.int("SESSION_IDLE_MINUTES_SCHOOL", default=60)
+SESSION_ABSOLUTE_HOURS = env.float("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_HOURS * 3600)
 APP_NAME = _("Campus Hazard Management System")
 APP_SHORT_NAME = _("Campus Safety")

@@ -18,6 +18,11 @@ class AccountsConfig(AppConfig):
 
         user_login_failed.connect(on_login_failed, dispatch_uid="audit_login_failed")
         user_logged_in.connect(on_logged_in, dispatch_uid="audit_logged_in")
+        from axes.signals import user_locked_out
+
+        from .security import on_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="audit_locked_out")
 
         register(
             NavItem(_("Schools"), "accounts:organisation_list", icon="building", order=80,

@@ -172,7 +172,7 @@ def build_logins():
         if user is None:
             user = user_create(username=username, full_name=full_name, password=DEMO_PASSWORD,
                                email=f"{username}@demo.example.cn", organisation=org, roles=[role],
-                               department=dept, temporary_password=True)
+                               department=dept, temporary_password=True, force_change=False)
         elif not Membership.objects.filter(user=user, organisation=org, role=role).exists():
             membership_add(user=user, organisation=org, role=role)
         Person.objects.filter(user=user, position="").update(position=position)
@@ -182,7 +182,7 @@ def build_logins():
 
         admin = User(username=username, email="admin@demo.example.cn", full_name=full_name, is_staff=True,
                      is_superuser=True)
-        set_temporary_password(admin, DEMO_PASSWORD)
+        set_temporary_password(admin, DEMO_PASSWORD, force_change=False)
         admin.save()
 
 

@@ -164,6 +164,10 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=[("zh-hans", "简体中文"), ("en", "English")], default="zh-hans"
     )
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when someone else gave this user a temporary password; cleared when they choose their own."),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = ScopedUserManager()

@@ -44,29 +44,21 @@ _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def generate_password(length: int = 10) -> str:
-    """A temporary password a manager can pass on (letters and digits, never ambiguous)."""
+    """A temporary password a manager can pass on (letters and digits, never ambiguous; lower-case,
+    capitals and digits, so it passes the password rules too)."""
+    from .passwords import character_classes
+
     while True:
         pw = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(length))
-        if any(c.isdigit() for c in pw) and any(c.isalpha() for c in pw):
+        if character_classes(pw) >= 3:
             return pw
 
 
-# Random temporary passwords (about 57 bits) need far fewer PBKDF2 rounds than chosen ones; Django
-# re-hashes with the full work factor at the first login (`must_update`). Keeps a roster import of
-# hundreds of users within one request.
-TEMPORARY_PASSWORD_ITERATIONS = 20_000
-
-
-def set_temporary_password(user: User, password: str) -> None:
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
-
-    default = get_hasher()
-    if isinstance(default, PBKDF2PasswordHasher):
-        hasher = type(default)()
-        hasher.iterations = min(TEMPORARY_PASSWORD_ITERATIONS, default.iterations)
-        user.password = make_password(password, hasher=hasher)
-    else:
-        user.set_password(password)
+def set_temporary_password(user: User, password: str, *, force_change: bool = True) -> None:
+    """A password someone else chose for `user`: hashed like any other (the default hasher, full
+    work factor) and, unless `force_change` is False (the demo logins), to be changed at the next login."""
+    user.set_password(password)
+    user.must_change_password = force_change
 
 
 # Who may do what: accounts/permissions.py (can_manage_organisation, can_manage_staff, can_manage_user).
@@ -269,7 +261,7 @@ def person_get_or_create(*, organisation: Organisation, name: str, department: D
 def user_create(*, username: str, full_name: str, password: str | None = None, email: str = "",
                 phone: str = "", organisation: Organisation | None = None, roles=(),
                 department: Department | None = None, actor: User | None = None,
-                temporary_password: bool = False) -> User:
+                temporary_password: bool = False, force_change: bool = True) -> User:
     """Create a login, its roles at `organisation` and its staff record (an existing unlinked one of the
     same name is reused). A manager must give at least one role at an organisation they manage."""
     username = (username or "").strip()
@@ -288,8 +280,17 @@ def user_create(*, username: str, full_name: str, password: str | None = None, e
     if User.objects.filter(username__iexact=username).exists():
         raise taken
     user = User(username=username, full_name=full_name, email=email, phone=phone)
-    if password and temporary_password:
-        set_temporary_password(user, password)
+    if password and actor is not None and not temporary_password:
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages))
+    if password and (temporary_password or actor is not None):
+        # A password chosen by a manager or generated is temporary: the user replaces it at first login.
+        set_temporary_password(user, password, force_change=force_change)
     elif password:
         user.set_password(password)
     else:
@@ -413,12 +414,22 @@ def user_reset_password(*, user: User, actor: User | None, password: str | None 
         if user.pk == actor.pk:
             raise DomainError(_("Use “Change password” on your profile to change your own password."))
         _require(can_manage_user(actor, user))
-    if password:
-        user.set_password(password)
-    else:
+    if not password:
         password = generate_password()
-        set_temporary_password(user, password)
-    user.save(update_fields=["password"])
+    set_temporary_password(user, password)
+    user.save(update_fields=["password", "must_change_password"])
     _audit("password_reset", actor=actor, target=user)
     return password
 
+
+def user_unlock(*, user: User, actor: User | None) -> int:
+    """Lift a login lock-out (too many failed logins) before it ends by itself."""
+    from .security import unlock
+
+    if actor is not None:
+        if user.pk == actor.pk:
+            raise DomainError(_("You cannot unlock yourself."))
+        _require(can_manage_user(actor, user))
+    removed = unlock(user)
+    _audit("unlocked", actor=actor, target=user)
+    return removed

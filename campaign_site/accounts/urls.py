@@ -1,19 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from . import views
+from . import sessions, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:profile")
-        ),
-        name="password_change",
-    ),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("session/ping/", sessions.session_ping, name="session_ping"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("language/", views.set_language, name="set_language"),
     path("switch/", views.switch_membership, name="switch_membership"),
@@ -41,5 +36,6 @@ urlpatterns = [
          name="membership_remove"),
     path("users/<int:pk>/active/", views.UserSetActiveView.as_view(), name="user_set_active"),
     path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user_password_reset"),
+    path("users/<int:pk>/unlock/", views.UserUnlockView.as_view(), name="user_unlock"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
 ]

@@ -43,12 +43,36 @@ from .importers import SchoolImporter, UserImporter
 from .middleware import SESSION_KEY
 from .models import Department, Membership, Organisation, Person, SchoolType, User
 from .permissions import AUDIT_READER_ROLES
+from .security import is_locked
 from .tables import AuditEventTable, OrganisationTable, PersonTable, UserTable
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password; also the page a temporary password leads to at first login."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        audit_record("password_changed", request=self.request, obj=user,
+                     organisation=getattr(self.request, "organisation", None))
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["must_change"] = self.request.user.must_change_password
+        return ctx
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):
@@ -349,6 +373,7 @@ class UserDetailView(DisplayRowsMixin, ObjectDetailView):
         ctx["memberships"] = target.memberships.visible_to(user).select_related("organisation").order_by(
             "-is_active", "organisation__path", "role")
         ctx["can_manage"] = target.pk != user.pk and permissions.can_manage_user(user, target)
+        ctx["is_locked"] = ctx["can_manage"] and is_locked(target)
         ctx["can_add_role"] = permissions.can_give_role(user, target)
         ctx["role_form"] = MembershipAddForm(user=user)
         ctx["person"] = Person.objects.filter(user=target).select_related("organisation", "department").first()
@@ -476,6 +501,12 @@ class UserPasswordResetView(UserActionView):
             "title": _("New temporary password"), "target": self.object, "password": password,
             "message": _("The password of %(username)s was reset.") % {"username": self.object.username},
         })
+
+
+class UserUnlockView(UserActionView):
+    def act(self):
+        services.user_unlock(user=self.object, actor=self.request.user)
+        messages.success(self.request, _("%(user)s can log in again now.") % {"user": self.object.username})
 
 
 # roster import

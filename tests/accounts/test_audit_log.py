@@ -71,7 +71,7 @@ def test_failed_and_successful_logins_are_recorded(client, officer_a, school_a):
 
 
 def test_user_and_role_changes_are_recorded(bureau_staff, school_a):
-    user = services.user_create(username="new_officer", full_name="新安全员", password="x", organisation=school_a,
+    user = services.user_create(username="new_officer", full_name="新安全员", password="Anquan-2026-xyz", organisation=school_a,
                                 roles=[Role.SAFETY_OFFICER], actor=bureau_staff)
     services.membership_add(user=user, organisation=school_a, role=Role.LAB_CUSTODIAN, actor=bureau_staff)
     custodian = user.memberships.get(role=Role.LAB_CUSTODIAN)

@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.urls import reverse
 
 from campaign_site.accounts import demo
 from campaign_site.accounts.models import Department, Membership, Organisation, Person, Role, User
@@ -21,7 +22,10 @@ def test_demo_builder_is_idempotent(db):
 
 def test_demo_logins_work_and_are_scoped(db, client):
     demo.build()
-    assert client.login(username="officer1", password=demo.DEMO_PASSWORD)
+    response = client.post(reverse("accounts:login"), {"username": "officer1", "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    # the demo accounts keep the printed password: no forced change at the first login
+    assert client.get(reverse("home")).status_code == 200
     officer1 = User.objects.get(username="officer1")
     school1 = Organisation.objects.get(code=demo.SCHOOL1_CODE)
     assert officer1.has_role(school1, Role.SAFETY_OFFICER)

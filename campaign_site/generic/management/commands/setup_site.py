@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from campaign_site.generic.periodic import ensure_periodic_tasks
 
@@ -15,5 +16,7 @@ class Command(BaseCommand):
         call_command("load_campaign_templates")
         created = ensure_periodic_tasks()
         self.stdout.write(f"periodic tasks: {created} created")
+        if options["demo"] and settings.PRODUCTION:
+            raise CommandError("The demo district (with its printed password) cannot be built in the production profile.")
         if options["demo"]:
             call_command("seed_demo")
