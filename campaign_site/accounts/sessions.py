@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -78,9 +79,8 @@ class SessionTimeoutMiddleware:
         return redirect(login)
 
 
+@login_required
 @require_POST
 def session_ping(request):
     """"Stay logged in": any request counts as activity; this one answers the seconds left."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"seconds_left": 0}, status=401)
     return JsonResponse({"seconds_left": getattr(request, "session_seconds_left", 0)})
