@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "campaign_site.campaigns",
     "hazards",
     "chemicals",
+    "schoolbus",
 
 ]
 

@@ -1,1 +1,1 @@
-"""Placeholder package: this app is built by its own issue; see README."""
+"""School bus records: vehicles, drivers, escorts, routes, riders, trips with GPS tracks and violations."""

@@ -52,6 +52,8 @@ __all__ = [
     "parse_decimal",
     "parse_text",
     "read_table",
+    "stream_table",
+    "StreamedTable",
     "unescape_text",
     "write_csv",
     "write_xlsx",
@@ -790,3 +792,175 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+#: Bytes looked at to tell the file type and the CSV encoding and delimiter.
+_SNIFF_BYTES = 64 * 1024
+
+
+class StreamedTable:
+    """A table read row by row: memory does not grow with the file (a GPS export of 100,000
+    points). Iterate ``rows`` once; use as a context manager (or call ``close()``).
+
+    Same header detection, aliases and blank-row skipping as ``read_table``."""
+
+    def __init__(self, header_row: int, present_keys: frozenset[str], rows: Iterator[Row], close=None) -> None:
+        self.header_row = header_row
+        self.present_keys = present_keys
+        self.rows = rows
+        self._close = close
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+    def __enter__(self) -> StreamedTable:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def stream_table(
+    fileobj: IO[bytes], *, columns: Sequence[Column], max_bytes: int | None = None
+) -> StreamedTable:
+    """Open the first worksheet of an .xlsx file, or a CSV file, for reading row by row.
+
+    ``fileobj`` must be a seekable binary file (an upload or an open file); it is read lazily,
+    never whole. Raises ExcelError for a file the user has to fix; a bad row met later raises
+    ExcelError from the iteration."""
+    keys = [c.key for c in columns]
+    if not columns or len(set(keys)) != len(keys):
+        raise ValueError("columns must be non-empty with unique keys")
+    size = fileobj.seek(0, os.SEEK_END)
+    fileobj.seek(0)
+    if max_bytes is not None and size > max_bytes:
+        raise _too_large(size, max_bytes)
+    head = fileobj.read(_SNIFF_BYTES)
+    fileobj.seek(0)
+    if not head.strip():
+        raise ExcelError(MSG_EMPTY_FILE)
+    if head.startswith(_XLSX_MAGIC):
+        return _stream_xlsx(fileobj, columns, max_bytes)
+    if head.startswith(_OLE2_MAGIC):
+        raise ExcelError(MSG_OLD_XLS)
+    if head.startswith(_BINARY_MAGICS):
+        raise ExcelError(MSG_NOT_TABLE)
+    return _stream_csv(fileobj, head, columns)
+
+
+def _stream_xlsx(fileobj: IO[bytes], columns: Sequence[Column], max_bytes: int | None) -> StreamedTable:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExcelError(MSG_CORRUPT) from exc
+    if max_bytes is not None and unzipped > max_bytes * MAX_UNZIPPED_RATIO:
+        raise ExcelError(f"文件内容过大（解压后约 {_fmt_mb(unzipped)} MB），请分成多个文件导入。")
+    fileobj.seek(0)
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ExcelError(MSG_CORRUPT) from exc
+    try:
+        if not workbook.worksheets:
+            raise ExcelError("文件中没有工作表，请检查后重新上传。")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        header_row, found, rows = _stream_rows(_guarded(sheet.iter_rows(values_only=True)), columns)
+    except BaseException:
+        workbook.close()
+        raise
+    return StreamedTable(header_row, frozenset(found), rows, close=workbook.close)
+
+
+def _sniff_encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    # The sniffed bytes may end inside a character: judge all but the last few.
+    body = head[:-4] if len(head) == _SNIFF_BYTES else head
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ExcelError(MSG_NOT_TABLE)
+
+
+def _stream_csv(fileobj: IO[bytes], head: bytes, columns: Sequence[Column]) -> StreamedTable:
+    encoding = _sniff_encoding(head)
+    sample = head.decode(encoding, errors="ignore")
+    if _BINARY_TEXT_RE.search(sample) or sample.lstrip().lower().startswith(_MARKUP_PREFIXES):
+        raise ExcelError(MSG_NOT_TABLE)
+    best_delimiter, best_score = ",", -1
+    for delimiter in (",", "\t", ";"):
+        try:
+            lines = list(islice(csv.reader(io.StringIO(sample), delimiter=delimiter), HEADER_SCAN_ROWS))
+        except csv.Error:
+            continue
+        score = max((_header_score(row, columns)[0] for row in lines), default=0)
+        if score > best_score:
+            best_delimiter, best_score = delimiter, score
+    text = io.TextIOWrapper(fileobj, encoding=encoding, errors="strict", newline="")
+
+    def lines() -> Iterator[list[str]]:
+        try:
+            yield from _csv_rows(csv.reader(text, delimiter=best_delimiter))
+        except UnicodeDecodeError as exc:
+            raise ExcelError(MSG_NOT_TABLE) from exc
+
+    header_row, found, rows = _stream_rows(lines(), columns)
+    return StreamedTable(header_row, frozenset(found), rows, close=text.detach)
+
+
+def _stream_rows(
+    rows: Iterator[Sequence[Any]], columns: Sequence[Column]
+) -> tuple[int, dict[str, int], Iterator[Row]]:
+    """Find the header in the first rows, then yield the data rows one at a time."""
+    head = list(islice(rows, HEADER_SCAN_ROWS))
+    best_number, best_score = 0, 0
+    found: dict[str, int] = {}
+    for number, cells in enumerate(head, start=1):
+        score, positions = _header_score(cells, columns)
+        if score > best_score:
+            best_number, best_score, found = number, score, positions
+    expected = "、".join(c.header for c in columns)
+    if best_score == 0:
+        if not any(_has_value(cells) for cells in head):
+            raise ExcelError("表格是空的：第一个工作表中没有内容，请检查后重新上传。")
+        raise ExcelError(f"没有找到表头：前 {HEADER_SCAN_ROWS} 行中没有可识别的列名。表头应包含：{expected}。")
+    missing = [c.header for c in columns if c.required and c.key not in found]
+    if missing:
+        raise ExcelError(
+            f"缺少必填列：{'、'.join(missing)}。表头应包含：{expected}（已将第 {best_number} 行识别为表头）。"
+        )
+    index = [(c.key, found.get(c.key)) for c in columns]
+
+    def data() -> Iterator[Row]:
+        number = best_number
+        for cells in _chain(head[best_number:], rows):
+            number += 1
+            width = len(cells)
+            values: dict[str, Any] = {}
+            blank = True
+            for key, position in index:
+                value = cells[position] if position is not None and position < width else None
+                if value is not None:
+                    if value.__class__ is str:
+                        value = value.strip() or None
+                    if value is not None:
+                        blank = False
+                values[key] = value
+            if not blank:
+                yield Row(number=number, values=values)
+
+    return best_number, found, data()

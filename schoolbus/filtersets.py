@@ -1,0 +1,133 @@
+"""Filters of the school bus lists (declarations; the school choice is scoped to the user)."""
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign_site.accounts.models import Organisation
+
+from .models import Driver, Escort, HireEvent, Rider, Route, Run, Trip, Vehicle, VehicleStatus, Violation, ViolationKind
+
+DATE = {"type": "date"}
+
+
+class SchoolScopedFilterSet(django_filters.FilterSet):
+    """The "school" filter lists the schools the user sees; shown only to someone above one school."""
+
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.none(), label=_("School"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        schools = Organisation.objects.schools().visible_to(user) if user is not None else Organisation.objects.none()
+        if user is None or not (user.is_superuser or user.memberships.filter(
+                is_active=True, organisation__kind__in=["city_bureau", "district_bureau"]).exists()):
+            self.filters.pop("organisation")
+        else:
+            self.filters["organisation"].queryset = schools.only("pk", "name", "path")
+
+
+class VehicleFilterSet(SchoolScopedFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  widget=forms.TextInput(attrs={"placeholder": _("Plate, make or operator")}))
+    status = django_filters.ChoiceFilter(choices=VehicleStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Vehicle
+        fields = ["q", "organisation", "status"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(plate__icontains=value) | Q(make_model__icontains=value) | Q(operator__icontains=value))
+
+
+class DriverFilterSet(SchoolScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Driver
+        fields = ["q", "organisation", "is_active"]
+
+
+class EscortFilterSet(SchoolScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+
+    class Meta:
+        model = Escort
+        fields = ["q", "organisation"]
+
+
+class RouteFilterSet(SchoolScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Route name"))
+
+    class Meta:
+        model = Route
+        fields = ["q", "organisation"]
+
+
+class RiderFilterSet(SchoolScopedFilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"),
+                                  widget=forms.TextInput(attrs={"placeholder": _("Pupil, class or guardian")}))
+    route = django_filters.ModelChoiceFilter(queryset=Route.objects.none(), label=_("Route"))
+
+    class Meta:
+        model = Rider
+        fields = ["q", "organisation", "route", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            self.filters["route"].queryset = Route.objects.visible_to(user)
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(grade_class__icontains=value) | Q(guardian_name__icontains=value))
+
+
+class TripFilterSet(SchoolScopedFilterSet):
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"),
+                                          widget=forms.DateInput(attrs=DATE))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"),
+                                        widget=forms.DateInput(attrs=DATE))
+    run = django_filters.ChoiceFilter(choices=Run.choices, label=_("Run"))
+    plate = django_filters.CharFilter(field_name="vehicle__plate", lookup_expr="icontains", label=_("Plate number"))
+
+    class Meta:
+        model = Trip
+        fields = ["organisation", "date_from", "date_to", "run", "plate"]
+
+
+class ViolationFilterSet(SchoolScopedFilterSet):
+    kind = django_filters.ChoiceFilter(choices=ViolationKind.choices, label=_("Kind"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"),
+                                          widget=forms.DateInput(attrs=DATE))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"),
+                                        widget=forms.DateInput(attrs=DATE))
+
+    class Meta:
+        model = Violation
+        fields = ["organisation", "kind", "date_from", "date_to"]
+
+
+class FleetFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("School (name or code)"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(Q(name__icontains=value) | Q(code=value))
+
+
+class HireEventFilterSet(SchoolScopedFilterSet):
+    upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("Upcoming only"),
+                                            widget=forms.CheckboxInput)
+
+    class Meta:
+        model = HireEvent
+        fields = ["organisation", "status", "upcoming"]
+
+    def filter_upcoming(self, qs, name, value):
+        return qs.filter(event_date__gte=timezone.localdate()) if value else qs

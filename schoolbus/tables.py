@@ -1,0 +1,300 @@
+"""Tables of the school bus lists (declarations). Columns are what the export writes: pupils'
+guardian phones and ID numbers are masked here, for everyone."""
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from campaign_site.accounts.models import Organisation
+from campaign_site.generic.tables import Table
+
+from . import masking
+from .models import REMIND_DAYS, Driver, Escort, HireEvent, Rider, Route, Trip, Vehicle, VehicleStatus, Violation
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+STATUS_STYLE = {VehicleStatus.IN_SERVICE: "success", VehicleStatus.SUSPENDED: "warning",
+                VehicleStatus.SCRAPPED: "secondary"}
+
+
+def _due_badge(value):
+    """A date shown red once past, amber within the reminder month."""
+    if value is None:
+        return "—"
+    today = timezone.localdate()
+    if value < today:
+        return format_html('<span class="badge text-bg-danger">{}</span>', value.isoformat())
+    if (value - today).days <= REMIND_DAYS:
+        return format_html('<span class="badge text-bg-warning">{}</span>', value.isoformat())
+    return value.isoformat()
+
+
+class VehicleTable(Table):
+    plate = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    make_model = tables.Column()
+    seats = tables.Column()
+    status = tables.Column()
+    permit_valid_until = tables.Column()
+    inspection_due = tables.Column(verbose_name=_("next inspection due"), order_by=("inspected_on",))
+    insurance_valid_until = tables.Column()
+    operator = tables.Column()
+
+    class Meta:
+        model = Vehicle
+        fields = ()
+        sequence = ("plate", "organisation", "make_model", "seats", "status", "permit_valid_until", "inspection_due",
+                    "insurance_valid_until", "operator")
+        phone_columns = ("plate", "status", "permit_valid_until")
+        order_by = ("plate",)
+        attrs = {**ATTRS, "data-testid": "vehicle-table"}
+
+    def render_status(self, value, record):
+        return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_STYLE.get(record.status, "secondary"),
+                           value)
+
+    def render_permit_valid_until(self, value):
+        return _due_badge(value)
+
+    def render_inspection_due(self, value):
+        return _due_badge(value)
+
+    def render_insurance_valid_until(self, value):
+        return _due_badge(value)
+
+    def value_status(self, value, record):
+        return record.get_status_display()
+
+    def value_permit_valid_until(self, value):
+        return value
+
+    def value_inspection_due(self, value):
+        return value
+
+    def value_insurance_valid_until(self, value):
+        return value
+
+
+class DriverTable(Table):
+    name = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    licence_class = tables.Column()
+    endorsement_valid_until = tables.Column()
+    qualified = tables.Column(verbose_name=_("qualified today"), empty_values=(), orderable=False)
+    is_active = tables.BooleanColumn()
+
+    class Meta:
+        model = Driver
+        fields = ()
+        sequence = ("name", "organisation", "licence_class", "endorsement_valid_until", "qualified", "is_active")
+        phone_columns = ("name", "qualified")
+        order_by = ("name",)
+        attrs = {**ATTRS, "data-testid": "driver-table"}
+
+    def _reasons(self, record):
+        from .services import driver_eligibility
+
+        return driver_eligibility(record, timezone.localdate())
+
+    def render_endorsement_valid_until(self, value):
+        return _due_badge(value)
+
+    def render_qualified(self, record):
+        reasons = self._reasons(record)
+        if reasons:
+            return format_html('<span class="badge text-bg-danger" title="{}">{}</span>', " ".join(reasons), _("No"))
+        return format_html('<span class="badge text-bg-success">{}</span>', _("Yes"))
+
+    def value_qualified(self, record):
+        reasons = self._reasons(record)
+        return " ".join(reasons) if reasons else str(_("Yes"))
+
+
+class EscortTable(Table):
+    name = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    trained_on = tables.DateColumn(format="Y-m-d")
+    training_valid_until = tables.Column()
+    is_active = tables.BooleanColumn()
+
+    class Meta:
+        model = Escort
+        fields = ()
+        sequence = ("name", "organisation", "trained_on", "training_valid_until", "is_active")
+        phone_columns = ("name", "training_valid_until")
+        order_by = ("name",)
+        attrs = ATTRS
+
+    def render_training_valid_until(self, value):
+        return _due_badge(value)
+
+
+class RouteTable(Table):
+    name = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    stop_count = tables.Column(verbose_name=_("stops"))
+    rider_count = tables.Column(verbose_name=_("riders"))
+    speed_limit = tables.Column()
+    is_active = tables.BooleanColumn()
+
+    class Meta:
+        model = Route
+        fields = ()
+        sequence = ("name", "organisation", "stop_count", "rider_count", "speed_limit", "is_active")
+        phone_columns = ("name", "rider_count")
+        order_by = ("name",)
+        attrs = ATTRS
+
+
+class RiderTable(Table):
+    name = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    grade_class = tables.Column()
+    route = tables.Column(order_by=("route__name",))
+    stop = tables.Column(accessor="stop__name", order_by=("stop__order",))
+    guardian_name = tables.Column()
+    guardian_phone = tables.Column()
+    id_number = tables.Column()
+    is_active = tables.BooleanColumn()
+
+    class Meta:
+        model = Rider
+        fields = ()
+        sequence = ("name", "organisation", "grade_class", "route", "stop", "guardian_name", "guardian_phone",
+                    "id_number", "is_active")
+        phone_columns = ("name", "route", "stop")
+        order_by = ("route", "name")
+        attrs = {**ATTRS, "data-testid": "rider-table"}
+
+    def render_guardian_phone(self, value):
+        return masking.mask_phone(value)
+
+    def value_guardian_phone(self, value):
+        return masking.mask_phone(value)
+
+    def render_id_number(self, value):
+        return masking.mask_id(value)
+
+    def value_id_number(self, value):
+        return masking.mask_id(value)
+
+
+class TripTable(Table):
+    date = tables.DateColumn(format="Y-m-d", linkify=True)
+    run = tables.Column()
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    route = tables.Column(order_by=("route__name",))
+    vehicle = tables.Column(order_by=("vehicle__plate",))
+    driver = tables.Column(order_by=("driver__name",))
+    escort = tables.Column(order_by=("escort__name",))
+    boarded = tables.Column()
+    alighted = tables.Column()
+    track_points = tables.Column()
+    violation_count = tables.Column(verbose_name=_("violations"))
+
+    class Meta:
+        model = Trip
+        fields = ()
+        sequence = ("date", "run", "organisation", "route", "vehicle", "driver", "escort", "boarded", "alighted",
+                    "track_points", "violation_count")
+        phone_columns = ("date", "run", "vehicle", "violation_count")
+        order_by = ("-date",)
+        attrs = {**ATTRS, "data-testid": "trip-table"}
+
+    def render_violation_count(self, value):
+        if value:
+            return format_html('<span class="badge text-bg-danger">{}</span>', value)
+        return value
+
+
+class ViolationTable(Table):
+    date = tables.DateColumn(format="Y-m-d")
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    kind = tables.Column(linkify=True)
+    vehicle = tables.Column(accessor="trip__vehicle__plate", verbose_name=_("school bus"))
+    run = tables.Column(accessor="trip__run", verbose_name=_("run"))
+    started_at = tables.DateTimeColumn(format="H:i:s")
+    ended_at = tables.DateTimeColumn(format="H:i:s")
+    peak = tables.Column()
+    limit = tables.Column()
+    hazard = tables.Column(accessor="hazard__number", verbose_name=_("hazard"))
+
+    class Meta:
+        model = Violation
+        fields = ()
+        sequence = ("date", "organisation", "kind", "vehicle", "run", "started_at", "ended_at", "peak", "limit",
+                    "hazard")
+        phone_columns = ("date", "kind", "vehicle")
+        order_by = ("-date",)
+        attrs = {**ATTRS, "data-testid": "violation-table"}
+
+    def render_run(self, record):
+        return record.trip.get_run_display()
+
+    def value_run(self, record):
+        return record.trip.get_run_display()
+
+    def render_hazard(self, value, record):
+        return format_html('<a href="{}">{}</a>', record.hazard.get_absolute_url(), value)
+
+
+class FleetTable(Table):
+    """The bureau's picture: one row per school."""
+
+    name = tables.Column(verbose_name=_("school"))
+    vehicles = tables.Column(verbose_name=_("school buses"))
+    in_service = tables.Column(verbose_name=_("in service"))
+    drivers = tables.Column(verbose_name=_("drivers"))
+    riders = tables.Column(verbose_name=_("riders"))
+    expiring = tables.Column(verbose_name=_("documents expiring or expired"))
+    violations = tables.Column(verbose_name=_("violations in the last 30 days"))
+
+    class Meta:
+        model = Organisation
+        fields = ()
+        sequence = ("name", "vehicles", "in_service", "drivers", "riders", "expiring", "violations")
+        phone_columns = ("name", "vehicles", "violations")
+        order_by = ("-violations",)
+        attrs = {**ATTRS, "data-testid": "fleet-table"}
+
+    def render_name(self, value, record):
+        from django.urls import reverse
+
+        return format_html('<a href="{}?organisation={}">{}</a>', reverse("schoolbus:vehicle_list"), record.pk, value)
+
+    def render_expiring(self, value):
+        return format_html('<span class="badge text-bg-warning">{}</span>', value) if value else value
+
+    def render_violations(self, value, record):
+        from django.urls import reverse
+
+        if not value:
+            return value
+        return format_html('<a class="badge text-bg-danger" href="{}?organisation={}">{}</a>',
+                           reverse("schoolbus:violation_list"), record.pk, value)
+
+
+class HireEventTable(Table):
+    event_date = tables.DateColumn(format="Y-m-d")
+    title = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    destination = tables.Column()
+    pupils = tables.Column()
+    company = tables.Column()
+    coach_count = tables.Column(verbose_name=_("coaches"))
+    status = tables.Column()
+
+    class Meta:
+        model = HireEvent
+        fields = ()
+        sequence = ("event_date", "title", "organisation", "destination", "pupils", "company", "coach_count",
+                    "status")
+        phone_columns = ("event_date", "title", "status")
+        order_by = ("-event_date",)
+        attrs = {**ATTRS, "data-testid": "hire-table"}
+
+    def render_status(self, value, record):
+        style = "success" if record.status == "approved" else "warning"
+        return format_html('<span class="badge text-bg-{}">{}</span>', style, value)
+
+    def value_status(self, value, record):
+        return record.get_status_display()

@@ -1,0 +1,610 @@
+"""Pages of the school bus records. Thin: parse, call a service or selector, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from campaign_site.accounts.models import Organisation
+from campaign_site.generic.scoping import get_visible_or_404
+from campaign_site.generic.errors import DomainError
+from campaign_site.generic.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
+
+from . import gps, masking, permissions, selectors, services
+from .filtersets import (
+    DriverFilterSet,
+    EscortFilterSet,
+    FleetFilterSet,
+    HireEventFilterSet,
+    RiderFilterSet,
+    RouteFilterSet,
+    TripFilterSet,
+    VehicleFilterSet,
+    ViolationFilterSet,
+)
+from .forms import (
+    DriverForm,
+    EscortForm,
+    HiredCoachForm,
+    HireEventForm,
+    RiderForm,
+    RouteForm,
+    StopForm,
+    TrackUploadForm,
+    TripForm,
+    VehicleForm,
+    ZoneForm,
+)
+from .models import Driver, Escort, HireEvent, Rider, Route, Trip, Vehicle, Violation
+from .tables import (
+    DriverTable,
+    EscortTable,
+    FleetTable,
+    HireEventTable,
+    RiderTable,
+    RouteTable,
+    TripTable,
+    VehicleTable,
+    ViolationTable,
+)
+
+
+class BusViewMixin:
+    def has_permission(self):
+        return permissions.can_view(self.request.user)
+
+
+class BusListView(BusViewMixin, ObjectListView):
+    template_name = "schoolbus/list.html"
+    def can_create(self):
+        return bool(self.create_url_name) and permissions.can_manage_any(self.request.user)
+
+
+class BusCreateView(ObjectCreateView):
+    def has_permission(self):
+        return permissions.can_manage_any(self.request.user)
+
+    def fields_of(self, form, *exclude):
+        return {k: v for k, v in form.cleaned_data.items() if k not in ("organisation", *exclude)}
+
+
+class BusEditView(ObjectEditView):
+    def can_edit(self, user, obj):
+        return permissions.can_manage(user, obj.organisation)
+
+    def changed(self, form, *exclude):
+        return {k: form.cleaned_data[k] for k in form.changed_data if k in form.cleaned_data and k not in exclude}
+
+
+class BusDetailView(BusViewMixin, ObjectDetailView):
+    template_name = "schoolbus/record_detail.html"
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_manage"] = permissions.can_manage(self.request.user, self.object.organisation)
+        return ctx
+
+
+# Vehicles -------------------------------------------------------------------------------------
+
+
+class VehicleListView(BusListView):
+    model = Vehicle
+    table_class = VehicleTable
+    filterset_class = VehicleFilterSet
+    select_related = ("organisation",)
+    create_url_name = "schoolbus:vehicle_create"
+    title = gettext_lazy("School buses")
+
+
+class VehicleDetailView(BusDetailView):
+    model = Vehicle
+    select_related = ("organisation",)
+    template_name = "schoolbus/vehicle_detail.html"
+    detail_fields = ("organisation", "plate", "operator", "make_model", "seats", "meets_standard", "is_assembled",
+                     "registered_on", "permit_number", "permit_office", "permit_route", "insurer", "status",
+                     "scrapped_on")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["documents"] = self.object.document_dates()
+        ctx["today"] = timezone.localdate()
+        ctx["missing_equipment"] = self.object.missing_equipment
+        ctx["recent_trips"] = self.object.trips.select_related("route", "driver").order_by("-date", "-run")[:10]
+        return ctx
+
+
+class VehicleCreateView(BusCreateView):
+    model = Vehicle
+    form_class = VehicleForm
+    success_message = gettext_lazy("The school bus was put on file.")
+
+    def perform_save(self, form):
+        return services.vehicle_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                       **self.fields_of(form))
+
+
+class VehicleEditView(BusEditView):
+    model = Vehicle
+    form_class = VehicleForm
+    success_message = gettext_lazy("The school bus was updated.")
+
+    def perform_save(self, form):
+        return services.vehicle_update(vehicle=self.object, actor=self.request.user, **self.changed(form))
+
+
+# Drivers and escorts --------------------------------------------------------------------------
+
+
+class DriverListView(BusListView):
+    model = Driver
+    table_class = DriverTable
+    filterset_class = DriverFilterSet
+    select_related = ("organisation",)
+    create_url_name = "schoolbus:driver_create"
+    title = gettext_lazy("School bus drivers")
+
+
+class DriverDetailView(BusDetailView):
+    model = Driver
+    select_related = ("organisation",)
+    template_name = "schoolbus/driver_detail.html"
+    detail_fields = ("organisation", "name", "phone", "birth_date", "licence_class", "licence_since",
+                     "endorsement_valid_until", "health_checked_on", "records_checked_on", "full_point_cycles",
+                     "serious_accident", "drink_driving", "overload_speeding_last_year", "criminal_record",
+                     "is_active")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["reasons"] = services.driver_eligibility(self.object, timezone.localdate())
+        ctx["id_masked"] = masking.mask_id(self.object.id_number)
+        return ctx
+
+
+class DriverCreateView(BusCreateView):
+    model = Driver
+    form_class = DriverForm
+    success_message = gettext_lazy("The driver was put on file.")
+
+    def perform_save(self, form):
+        return services.driver_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                      **self.fields_of(form))
+
+
+class DriverEditView(BusEditView):
+    model = Driver
+    form_class = DriverForm
+    success_message = gettext_lazy("The driver was updated.")
+
+    def perform_save(self, form):
+        return services.driver_update(driver=self.object, actor=self.request.user, **self.changed(form))
+
+
+class EscortListView(BusListView):
+    model = Escort
+    table_class = EscortTable
+    filterset_class = EscortFilterSet
+    select_related = ("organisation",)
+    create_url_name = "schoolbus:escort_create"
+    title = gettext_lazy("Escorts")
+
+
+class EscortDetailView(BusDetailView):
+    model = Escort
+    select_related = ("organisation",)
+    template_name = "schoolbus/record_detail.html"
+    detail_fields = ("organisation", "name", "phone", "trained_on", "training_valid_until", "is_active")
+
+
+class EscortCreateView(BusCreateView):
+    model = Escort
+    form_class = EscortForm
+    success_message = gettext_lazy("The escort was put on file.")
+
+    def perform_save(self, form):
+        return services.escort_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                      **self.fields_of(form))
+
+
+class EscortEditView(BusEditView):
+    model = Escort
+    form_class = EscortForm
+    success_message = gettext_lazy("The escort was updated.")
+
+    def perform_save(self, form):
+        return services.escort_update(escort=self.object, actor=self.request.user, **self.changed(form))
+
+
+# Routes, stops, zones and riders --------------------------------------------------------------
+
+
+class RouteListView(BusListView):
+    model = Route
+    table_class = RouteTable
+    filterset_class = RouteFilterSet
+    select_related = ("organisation",)
+    create_url_name = "schoolbus:route_create"
+    title = gettext_lazy("Bus routes")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(stop_count=Count("stops", distinct=True),
+                                                    rider_count=Count("riders", distinct=True))
+
+
+class RouteDetailView(BusDetailView):
+    model = Route
+    select_related = ("organisation",)
+    template_name = "schoolbus/route_detail.html"
+    detail_fields = ("organisation", "name", "speed_limit", "tolerance_m", "grace_seconds", "is_active")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        route = self.object
+        ctx["stops"] = route.stops.annotate(rider_count=Count("riders"))
+        ctx["zones"] = route.zones.all()
+        ctx["track_points"] = len(route.track or [])
+        if ctx["can_manage"]:
+            ctx["stop_form"] = StopForm()
+            ctx["zone_form"] = ZoneForm()
+        return ctx
+
+
+def _route_fields(form, exclude=("organisation", "track_text")):
+    return {k: v for k, v in form.cleaned_data.items() if k not in exclude}
+
+
+class RouteCreateView(BusCreateView):
+    model = Route
+    form_class = RouteForm
+    success_message = gettext_lazy("The route was put on file.")
+
+    def perform_save(self, form):
+        return services.route_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                     track=services.parse_track(form.cleaned_data.get("track_text", "")),
+                                     **_route_fields(form))
+
+
+class RouteEditView(BusEditView):
+    model = Route
+    form_class = RouteForm
+    success_message = gettext_lazy("The route was updated.")
+
+    def perform_save(self, form):
+        fields = self.changed(form, "track_text")
+        if "track_text" in form.changed_data:
+            fields["track"] = services.parse_track(form.cleaned_data.get("track_text", ""))
+        return services.route_update(route=self.object, actor=self.request.user, **fields)
+
+
+class RoutePartAddView(LoginRequiredMixin, View):
+    """Add a stop or a speed zone to a route (POST from the route's page)."""
+
+    model = Route
+    form_class = None
+    service = None
+
+    def post(self, request, pk):
+        route = get_visible_or_404(Route, request.user, pk=pk)
+        if not permissions.can_manage(request.user, route.organisation):
+            raise PermissionDenied
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                type(self).service(route=route, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Added to the route."))
+        else:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+        return redirect(route.get_absolute_url())
+
+
+class StopAddView(RoutePartAddView):
+    form_class = StopForm
+    service = services.stop_add
+
+
+class ZoneAddView(RoutePartAddView):
+    form_class = ZoneForm
+    service = services.zone_add
+
+
+class RiderListView(BusListView):
+    model = Rider
+    table_class = RiderTable
+    filterset_class = RiderFilterSet
+    select_related = ("organisation", "route", "stop")
+    create_url_name = "schoolbus:rider_create"
+    title = gettext_lazy("Riders")
+
+
+class RiderDetailView(BusDetailView):
+    model = Rider
+    select_related = ("organisation", "route", "stop")
+    template_name = "schoolbus/rider_detail.html"
+    detail_fields = ("organisation", "name", "grade_class", "route", "stop", "guardian_name", "is_active")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        rider = self.object
+        ctx["sensitive"] = [
+            (field, rider._meta.get_field(field).verbose_name, masking.masked(rider, field))
+            for field in masking.REVEALABLE if getattr(rider, field)
+        ]
+        ctx["can_reveal"] = permissions.can_reveal(self.request.user, rider.organisation)
+        return ctx
+
+
+class RiderRevealView(LoginRequiredMixin, View):
+    """The full guardian phone or ID number, for the transport officer and the principal; every
+    look is written to the audit log (masking.reveal)."""
+
+    model = Rider
+
+    def post(self, request, pk):
+        rider = get_visible_or_404(Rider.objects.select_related("organisation", "route", "stop"), request.user, pk=pk)
+        field = request.POST.get("field", "guardian_phone")
+        value = masking.reveal(user=request.user, rider=rider, field=field, request=request)
+        return render(request, "schoolbus/_revealed.html", {"value": value, "field": field})
+
+
+class RiderCreateView(BusCreateView):
+    model = Rider
+    form_class = RiderForm
+    success_message = gettext_lazy("The pupil was added to the riders.")
+
+    def perform_save(self, form):
+        return services.rider_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                     **self.fields_of(form))
+
+
+class RiderEditView(BusEditView):
+    model = Rider
+    form_class = RiderForm
+    success_message = gettext_lazy("The rider was updated.")
+
+    def perform_save(self, form):
+        fields = self.changed(form)
+        for name in ("guardian_phone", "id_number"):
+            if not fields.get(name):
+                fields.pop(name, None)  # left empty: keep the number on file
+        return services.rider_update(rider=self.object, actor=self.request.user, **fields)
+
+
+# Trips and violations -------------------------------------------------------------------------
+
+
+class TripListView(BusListView):
+    model = Trip
+    table_class = TripTable
+    filterset_class = TripFilterSet
+    select_related = ("organisation", "route", "vehicle", "driver", "escort")
+    create_url_name = "schoolbus:trip_create"
+    title = gettext_lazy("Trips")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(violation_count=Count("violations"))
+
+    def get_export_filename(self):
+        return _("school-bus-trips")
+
+
+class TripDetailView(BusDetailView):
+    model = Trip
+    select_related = ("organisation", "route", "vehicle", "driver", "escort", "created_by")
+    template_name = "schoolbus/trip_detail.html"
+    detail_fields = ("organisation", "date", "run", "route", "vehicle", "driver", "escort", "boarded", "alighted",
+                     "departed_at", "arrived_at", "pre_trip_check", "check_note", "adverse_weather", "track_points",
+                     "created_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        trip = self.object
+        ctx["violations"] = trip.violations.select_related("hazard").order_by("started_at", "pk")
+        ctx["picture"] = selectors.trip_picture(trip)
+        if ctx["can_manage"] and not trip.track_points:
+            ctx["upload_form"] = TrackUploadForm()
+        return ctx
+
+
+class TripCreateView(BusCreateView):
+    model = Trip
+    form_class = TripForm
+    success_message = gettext_lazy("The trip was logged and checked.")
+
+    def perform_save(self, form):
+        return services.trip_log(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                 **self.fields_of(form))
+
+
+class TripEditView(BusEditView):
+    model = Trip
+    form_class = TripForm
+    success_message = gettext_lazy("The trip was updated and checked again.")
+
+    def perform_save(self, form):
+        return services.trip_update(trip=self.object, actor=self.request.user, **self.changed(form))
+
+
+class TrackImportView(LoginRequiredMixin, View):
+    """Upload a trip's GPS export: streamed into the track, checked, all rows or none."""
+
+    model = Trip
+    template_name = "schoolbus/track_import.html"
+
+    def _trip(self, request, pk):
+        trip = get_visible_or_404(Trip.objects.select_related("organisation", "route", "vehicle"), request.user,
+                                  pk=pk)
+        if not permissions.can_manage(request.user, trip.organisation):
+            raise PermissionDenied
+        return trip
+
+    def get(self, request, pk):
+        trip = self._trip(request, pk)
+        return render(request, self.template_name, {"trip": trip, "form": TrackUploadForm(),
+                                                    "title": _("Import the GPS track")})
+
+    def post(self, request, pk):
+        trip = self._trip(request, pk)
+        form = TrackUploadForm(request.POST, request.FILES)
+        errors = []
+        if form.is_valid():
+            try:
+                outcome = gps.import_track(trip=trip, fileobj=form.cleaned_data["file"],
+                                           datum=form.cleaned_data["datum"], actor=request.user)
+            except gps.TrackImportError as exc:
+                errors = exc.errors
+            except DomainError as exc:
+                errors = [exc.message]
+            else:
+                messages.success(request, _("Imported %(points)d GPS points; %(episodes)d episodes found.")
+                                 % {"points": outcome.points, "episodes": len(outcome.episodes)})
+                return redirect(trip.get_absolute_url())
+        return render(request, self.template_name, {"trip": trip, "form": form, "errors": errors,
+                                                    "title": _("Import the GPS track")}, status=200)
+
+
+class ViolationListView(BusListView):
+    model = Violation
+    table_class = ViolationTable
+    filterset_class = ViolationFilterSet
+    select_related = ("organisation", "trip__vehicle", "hazard")
+    title = gettext_lazy("School bus violations")
+
+    def get_export_filename(self):
+        return _("school-bus-violations")
+
+
+class ViolationDetailView(BusDetailView):
+    model = Violation
+    select_related = ("organisation", "trip__vehicle", "trip__route", "hazard")
+    template_name = "schoolbus/violation_detail.html"
+    detail_fields = ("organisation", "kind", "date", "trip", "started_at", "ended_at", "points", "peak", "limit",
+                     "evidence", "hazard")
+
+
+class FleetView(BusListView):
+    """The bureau's view: every school's fleet, documents running out and violations."""
+
+    model = Organisation  # the schools the user sees, with their figures (selectors.fleet_overview)
+    table_class = FleetTable
+    filterset_class = FleetFilterSet
+    title = gettext_lazy("School bus overview")
+
+    def get_queryset(self):
+        return selectors.fleet_overview(self.request.user)
+
+    def get_export_filename(self):
+        return _("school-bus-overview")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["model_meta"] = None
+        return ctx
+
+
+# Events with hired coaches --------------------------------------------------------------------
+
+
+class HireListView(BusListView):
+    model = HireEvent
+    filterset_class = HireEventFilterSet
+    table_class = HireEventTable
+
+    select_related = ("organisation",)
+    create_url_name = "schoolbus:hire_create"
+    title = gettext_lazy("Events with hired coaches")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().annotate(coach_count=Count("coaches"))
+
+
+class HireDetailView(BusDetailView):
+    model = HireEvent
+
+    select_related = ("organisation", "approved_by")
+    template_name = "schoolbus/hire_detail.html"
+    detail_fields = ("organisation", "title", "event_date", "destination", "pupils", "company", "company_licence",
+                     "company_licence_valid_until", "status", "approved_by", "approved_at")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        event = self.object
+        ctx["coaches"] = event.coaches.all()
+        ctx["checks"] = services.hire_checks(event)
+        ctx["all_pass"] = all(ok for ok, _text in ctx["checks"])
+        draft = event.status == "draft"
+        ctx["can_manage"] = ctx["can_manage"] and draft
+        ctx["coach_form"] = HiredCoachForm() if ctx["can_manage"] else None
+        ctx["can_approve"] = draft and services.can_approve_hire(self.request.user, event)
+        return ctx
+
+
+class HireCreateView(BusCreateView):
+    model = HireEvent
+    form_class = HireEventForm
+
+    success_message = gettext_lazy("The event was put on file; add its coaches.")
+
+    def perform_save(self, form):
+        return services.hire_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                    **self.fields_of(form))
+
+
+class HireEditView(BusEditView):
+    model = HireEvent
+    form_class = HireEventForm
+
+    success_message = gettext_lazy("The event was updated.")
+
+    def can_edit(self, user, obj):
+        return super().can_edit(user, obj) and obj.status == "draft"
+
+    def perform_save(self, form):
+        return services.hire_update(event=self.object, actor=self.request.user, **self.changed(form))
+
+
+class HireCoachAddView(LoginRequiredMixin, View):
+    model = HireEvent
+
+    def post(self, request, pk):
+        event = get_visible_or_404(self.model, request.user, pk=pk)
+        if not permissions.can_manage(request.user, event.organisation):
+            raise PermissionDenied
+        form = HiredCoachForm(request.POST)
+        if form.is_valid():
+            try:
+                services.hire_coach_add(event=event, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("The coach was added."))
+        else:
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+        return redirect(event.get_absolute_url())
+
+
+class HireApproveView(LoginRequiredMixin, View):
+    model = HireEvent
+
+    def post(self, request, pk):
+        event = get_visible_or_404(self.model.objects.select_related("organisation"), request.user, pk=pk)
+        if not services.can_approve_hire(request.user, event):
+            raise PermissionDenied
+        try:
+            services.hire_approve(event=event, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The event with hired coaches was approved."))
+        return redirect(event.get_absolute_url())
