@@ -72,3 +72,13 @@ def schools_managed_by(user):
     held = schools.filter(memberships__user=user, memberships__is_active=True,
                           memberships__role__in=[Role.TRANSPORT_OFFICER, Role.SAFETY_OFFICER]).distinct()
     return schools.filter(pk__in=[s.pk for s in held if can_manage(user, s)])
+
+
+def can_edit_record(user, obj) -> bool:
+    """Edit one of a school's bus records (the generic edit page's `permission`)."""
+    return obj is not None and can_manage(user, obj.organisation)
+
+
+def can_edit_hire(user, event) -> bool:
+    """An event with hired coaches is edited while it is being vetted, never once approved."""
+    return can_edit_record(user, event) and event.status == "draft"

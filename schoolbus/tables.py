@@ -256,22 +256,6 @@ class FleetTable(Table):
         order_by = ("-violations",)
         attrs = {**ATTRS, "data-testid": "fleet-table"}
 
-    def render_name(self, value, record):
-        from django.urls import reverse
-
-        return format_html('<a href="{}?organisation={}">{}</a>', reverse("schoolbus:vehicle_list"), record.pk, value)
-
-    def render_expiring(self, value):
-        return format_html('<span class="badge text-bg-warning">{}</span>', value) if value else value
-
-    def render_violations(self, value, record):
-        from django.urls import reverse
-
-        if not value:
-            return value
-        return format_html('<a class="badge text-bg-danger" href="{}?organisation={}">{}</a>',
-                           reverse("schoolbus:violation_list"), record.pk, value)
-
 
 class HireEventTable(Table):
     event_date = tables.DateColumn(format="Y-m-d")

@@ -75,8 +75,7 @@ class BusCreateView(ObjectCreateView):
 
 
 class BusEditView(ObjectEditView):
-    def can_edit(self, user, obj):
-        return permissions.can_manage(user, obj.organisation)
+    permission = staticmethod(permissions.can_edit_record)
 
     def changed(self, form, *exclude):
         return {k: form.cleaned_data[k] for k in form.changed_data if k in form.cleaned_data and k not in exclude}
@@ -564,9 +563,7 @@ class HireEditView(BusEditView):
     form_class = HireEventForm
 
     success_message = gettext_lazy("The event was updated.")
-
-    def can_edit(self, user, obj):
-        return super().can_edit(user, obj) and obj.status == "draft"
+    permission = staticmethod(permissions.can_edit_hire)
 
     def perform_save(self, form):
         return services.hire_update(event=self.object, actor=self.request.user, **self.changed(form))
