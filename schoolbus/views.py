@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from campaign_site.accounts.models import Organisation
-from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import gps, masking, permissions, selectors, services
