@@ -48,7 +48,8 @@ def expiring_drivers(today: datetime.date):
 
 
 def fleet_overview(user, today: datetime.date | None = None):
-    """Every school the user sees with its fleet, riders, documents running out and violations."""
+    """Every school the user sees with its fleet, riders, documents running out and violations
+    (schools without buses too: the bureau sees who has none on file)."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=30)
     return (Organisation.objects.schools().visible_to(user)
@@ -57,8 +58,7 @@ def fleet_overview(user, today: datetime.date | None = None):
                       drivers=_count(Driver.objects.filter(is_active=True)),
                       riders=_count(Rider.objects.filter(is_active=True)),
                       expiring=_count(expiring_vehicles(today)) + _count(expiring_drivers(today)),
-                      violations=_count(Violation.objects.filter(date__gte=since)))
-            .filter(Q(vehicles__gt=0) | Q(riders__gt=0) | Q(violations__gt=0)))
+                      violations=_count(Violation.objects.filter(date__gte=since))))
 
 
 def violation_counts(user, since: datetime.date) -> dict:
