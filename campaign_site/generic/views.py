@@ -245,6 +245,8 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
             field = obj._meta.get_field(name)
             display = getattr(obj, f"get_{name}_display", None)
             value = display() if display else getattr(obj, name)
+            if isinstance(value, bool):  # a tick box reads 是/否, not True/False
+                value = _("Yes") if value else _("No")
             rows.append((field.verbose_name, value))
         return rows
 

@@ -192,3 +192,11 @@ def test_vehicle_list_queries_do_not_grow_with_rows(client, school_a, transport_
         bf.vehicle(school_a)
     with django_assert_max_num_queries(few):
         client.get(reverse("schoolbus:vehicle_list"))
+
+
+def test_detail_page_reads_tick_boxes_as_yes_and_no(client, school_a, transport_a):
+    bus = bf.vehicle(school_a, is_assembled=False)
+    client.force_login(transport_a)
+    page = client.get(bus.get_absolute_url()).content.decode()
+    assert "True" not in page and "False" not in page
+    assert ">是<" in page.replace("\n", "").replace(" ", "") and ">否<" in page.replace("\n", "").replace(" ", "")
