@@ -2,7 +2,7 @@
 
 Layout (header row; column order free, extra columns and title rows above it tolerated)::
 
-    序号 排查时间 排查人 隐患部位 隐患名称 隐患等级 治理措施 完成时限 责任部门 责任人 复查人 复查结果 复查时间
+    序号 排查时间 排查人 隐患部位 隐患名称 隐患等级 治理措施 完成时限 责任部门 责任人 复查人 复查结果 复查时间 摘牌销号时间
 
 排查时间, 隐患部位, 隐患名称 and 完成时限 must be present; the others may be missing.
 
@@ -13,10 +13,18 @@ Rules of the import (the same in the web import and `manage.py import_hazards`):
   to the school's departments. An unknown name is a row error, unless "create the missing staff
   records" is ticked: then the person (without a login) or the department is created.
 - Status: a row whose 复查结果 says the re-inspection passed (it contains 合格, 通过, 已整改,
-  整改完成, 已完成, 已销号, 已处理 or 到位, and none of 不合格, 不通过, 未, 没有, 仍) is imported as a
-  closed hazard (销号) with its re-inspection fields; closed at its 复查时间, else its 完成时限,
-  never later than now. Any other row is "rectifying" when it names a responsible person or
-  department (the ledger already assigned the fix), else "registered". A failed 复查结果 is kept.
+  整改完成, 已完成, 已销号, 已处理 or 到位, and none of 不合格, 不通过, 未, 没有, 仍) carries history:
+  it must name its re-inspector (复查人), someone other than the 责任人. A general hazard is then
+  imported closed (销号) at its 复查时间, else its 完成时限, never later than now. A major hazard
+  is closed only by the bureau: with the bureau's delisting date in 摘牌销号时间 it is imported
+  closed at that date; without it, it is imported as awaiting the bureau's delisting (the bureau's
+  re-inspection) and the bureau is told. Any other row is "rectifying" when it names a responsible
+  person or department (the ledger already assigned the fix), else "registered"; an open major
+  hazard is reported to the bureau like one registered in the app (one notice each, then the
+  listing flow). A failed 复查结果 is kept. No date of a row (完成时限, 复查时间, 摘牌销号时间) is
+  before its 排查时间. These rules live in `hazard_import_ledger`, whoever calls it.
+- The table ends at its last data row: signature and date lines under it (负责人签字：, 制表人：,
+  填报日期：…) are ignored and the preview lists them.
 - Every imported hazard gets source "imported ledger", a number "<school code>-<year>-<seq>"
   (handed out in one locked step) and one timeline entry "imported from ledger".
 - Duplicates: each row has a key "ledger:<school code>:<hash of 排查时间+隐患名称+隐患部位>". A row
@@ -69,6 +77,8 @@ COLUMNS = [
     Column("reinspector", "复查人", aliases=("复查人员", "验收人"), required=False),
     Column("result", "复查结果", aliases=("复查情况", "验收结果", "复查意见"), required=False),
     Column("reinspected_on", "复查时间", aliases=("复查日期", "验收时间", "验收日期"), required=False),
+    Column("delisted_on", "摘牌销号时间", aliases=("摘牌时间", "摘牌日期", "销号时间", "销号日期", "摘牌销号日期"),
+           required=False),
 ]
 HEADERS = [c.header for c in COLUMNS]
 
@@ -92,6 +102,37 @@ def result_passed(text: str) -> bool:
     if not text:
         return False
     return any(w in text for w in PASS_WORDS) and not any(w in text for w in FAIL_WORDS)
+
+
+def row_problem(row: dict) -> str:
+    """The history rules of a ledger row (module docstring); "" when the row is acceptable.
+    Asked by the preview (as a row error) and by hazard_import_ledger (whoever calls it)."""
+    found_on = row.get("found_on")
+    for key, label in (("deadline", "完成时限"), ("reinspected_on", "复查时间"), ("delisted_on", "摘牌销号时间")):
+        value = row.get(key)
+        if found_on is not None and value is not None and value < found_on:
+            return _("The %(column)s is before the date found (排查时间); please check the dates.") % {"column": label}
+    today = timezone.localdate()
+    for key, label in (("reinspected_on", "复查时间"), ("delisted_on", "摘牌销号时间")):
+        if row.get(key) is not None and row[key] > today:
+            return _("The %(column)s is after today; please check the date.") % {"column": label}
+    passed = result_passed(row.get("result") or "")
+    if row.get("delisted_on") is not None:
+        if (row.get("level") or HazardLevel.GENERAL) != HazardLevel.MAJOR:
+            return _("Only a major hazard is delisted by the bureau; leave 摘牌销号时间 empty for a general one.")
+        if not passed:
+            return _("摘牌销号时间 is filled in but 复查结果 does not say the re-inspection passed; please check the row.")
+        if row.get("reinspected_on") is not None and row["delisted_on"] < row["reinspected_on"]:
+            return _("The bureau's delisting (摘牌销号时间) is before the school's re-inspection (复查时间); please check the dates.")
+    if passed:
+        reinspector = (row.get("reinspector") or "").strip()
+        if not reinspector:
+            return _("The re-inspection passed but nobody is named in 复查人: a hazard is closed only after "
+                     "someone re-inspected it. Name the re-inspector, or clear 复查结果 to import it as open.")
+        if reinspector == (row.get("person") or "").strip():
+            return _("The re-inspector (复查人) is the person responsible for the fix (责任人); the re-inspection "
+                     "must be done by someone else.")
+    return ""
 
 
 def ledger_key(school: Organisation, found_on: datetime.date, title: str, location: str) -> str:
@@ -191,6 +232,9 @@ def hazard_import_ledger(*, organisation: Organisation, actor, rows: list[dict],
                                   % {"row": where})
             if found_on > today:
                 raise DomainError(_("Row %(row)s: the date found cannot be in the future.") % {"row": where})
+            problem = row_problem(row)
+            if problem:
+                raise DomainError(_("Row %(row)s: %(problem)s") % {"row": where, "problem": problem})
             key = ledger_key(organisation, found_on, title, location)
             if key in keys or (found_on, title, location) in triples:
                 skipped += 1
@@ -253,23 +297,28 @@ def hazard_import_ledger(*, organisation: Organisation, actor, rows: list[dict],
             person = people.get(row.get("person") or "")
             reinspector = people.get(row.get("reinspector") or "")
             reinspected_on = row.get("reinspected_on")
-            if passed:
+            level = row.get("level") or HazardLevel.GENERAL
+            delisted_at = closed_at = None
+            if passed and level == HazardLevel.MAJOR and row.get("delisted_on") is None:
+                status = HazardStatus.AWAITING_DELISTING  # the bureau alone closes a major hazard
+            elif passed:
                 status = HazardStatus.CLOSED
-                closed_day = reinspected_on or row["deadline"]
-                closed_at = timezone.make_aware(datetime.datetime.combine(closed_day, datetime.time(12)))
-                closed_at = min(closed_at, now)
+                closed_day = row.get("delisted_on") or reinspected_on or row["deadline"]
+                closed_at = min(timezone.make_aware(datetime.datetime.combine(closed_day, datetime.time(12))), now)
+                if level == HazardLevel.MAJOR:
+                    delisted_at = closed_at
             else:
                 status = HazardStatus.RECTIFYING if (person or dept) else HazardStatus.REGISTERED
-                closed_at = None
             earlier = recent_closed.get(row["location"].strip().lower())
             hazards.append(Hazard(
                 organisation=organisation, number=f"{organisation.code}-{year}-{seq:04d}", year=year, seq=seq,
                 title=row["title"].strip(), location=row["location"].strip(), found_on=row["found_on"],
                 found_by=people.get(row.get("found_by") or ""), source=HazardSource.LEDGER,
-                level=row.get("level") or HazardLevel.GENERAL, measures=row.get("measures") or "",
+                level=level, measures=row.get("measures") or "",
                 deadline=row["deadline"], responsible_department=dept or (person.department if person else None),
                 responsible_person=person, reinspection_result=result, reinspected_by=reinspector,
-                reinspected_on=reinspected_on, status=status, closed_at=closed_at, finding_key=key,
+                reinspected_on=reinspected_on, status=status, closed_at=closed_at, delisted_at=delisted_at,
+                finding_key=key,
                 created_by=actor, is_recurring=earlier is not None, recurring_of=earlier,
             ))
         if not hazards:
@@ -285,15 +334,32 @@ def hazard_import_ledger(*, organisation: Organisation, actor, rows: list[dict],
                            from_state="", to_state=h.status, actor=actor, note=note) for h in created],
             batch_size=BATCH,
         )
-        majors = sum(1 for h in created if h.level == HazardLevel.MAJOR and h.status != HazardStatus.CLOSED)
-        if majors and organisation.parent_id:
-            notify(
-                key=f"ledger:{organisation.pk}:{created[0].pk}:major",
-                title=_("%(count)d open major hazards imported for %(school)s")
-                % {"count": majors, "school": organisation.name},
-                body=_("Imported from the school's Excel hazard register. Please consider listed supervision."),
-                level="danger", organisation=organisation.parent, roles=[Role.BUREAU_SAFETY],
-            )
+        # Major hazards go to the bureau like those registered in the app: one notice each, with
+        # the same key as the register's, then the listing / delisting flow on the hazard's page.
+        if organisation.parent_id:
+            for h in created:
+                if h.level != HazardLevel.MAJOR or h.status == HazardStatus.CLOSED:
+                    continue
+                if h.status == HazardStatus.AWAITING_DELISTING:
+                    notify(
+                        key=f"hazard:{h.pk}:delisting:import",
+                        title=_("%(school)s imported a major hazard to delist: %(title)s")
+                        % {"school": organisation, "title": h.title},
+                        body=_("%(number)s: the school's ledger records a passed re-inspection but no delisting by "
+                               "the bureau. Please re-inspect and delist it, or refuse.") % {"number": h.number},
+                        url=h.get_absolute_url(), level="warning", organisation=organisation.parent,
+                        roles=[Role.BUREAU_SAFETY],
+                    )
+                else:
+                    notify(
+                        key=f"hazard:{h.pk}:major",
+                        title=_("Major hazard reported by %(school)s: %(title)s")
+                        % {"school": organisation, "title": h.title},
+                        body=_("%(number)s at %(location)s, deadline %(deadline)s. Please consider listed supervision.")
+                        % {"number": h.number, "location": h.location, "deadline": h.deadline},
+                        url=h.get_absolute_url(), level="danger", organisation=organisation.parent,
+                        roles=[Role.BUREAU_SAFETY],
+                    )
     return LedgerImportOutcome(len(created), skipped, people_created, departments_created)
 
 
@@ -321,7 +387,8 @@ class LedgerImporter(Importer):
     max_rows = 20000
     example_rows = [
         [1, datetime.date(2019, 7, 15), "张三", "实验楼二楼化学药品室", "危险化学品未分柜存放", "一般",
-         "按性质分柜隔离存放", datetime.date(2019, 7, 20), "总务处", "李四", "王五", "合格", datetime.date(2019, 7, 21)],
+         "按性质分柜隔离存放", datetime.date(2019, 7, 20), "总务处", "李四", "王五", "合格", datetime.date(2019, 7, 21),
+         None],
     ]
 
     @classmethod
@@ -362,6 +429,9 @@ class LedgerImporter(Importer):
         return parse_date(value)
 
     def parse_reinspected_on(self, value):
+        return None if value in (None, "") else parse_date(value)
+
+    def parse_delisted_on(self, value):
         return None if value in (None, "") else parse_date(value)
 
     def parse_title(self, value):
@@ -406,8 +476,9 @@ class LedgerImporter(Importer):
             raise CellError(_("The deadline (完成时限) is before the date found (排查时间); please check the dates."))
         if cleaned["found_on"] > self.today:
             raise CellError(_("The date found (排查时间) is after today; please check the date."))
-        if cleaned.get("reinspected_on") and cleaned["reinspected_on"] < cleaned["found_on"]:
-            raise CellError(_("The re-inspection date (复查时间) is before the date found (排查时间); please check the dates."))
+        problem = row_problem(cleaned)
+        if problem:
+            raise CellError(problem)
         return cleaned
 
     def check_rows(self, rows):
@@ -463,6 +534,7 @@ def ledger_rows(queryset):
             h.measures, h.deadline, h.responsible_department.name if h.responsible_department else "",
             h.responsible_person.name if h.responsible_person else "",
             h.reinspected_by.name if h.reinspected_by else "", export_result_text(h), h.reinspected_on,
+            timezone.localdate(h.delisted_at) if h.delisted_at and h.status == HazardStatus.CLOSED else None,
         ]
 
 
@@ -477,7 +549,7 @@ def ledger_write(fileobj, *, school: Organisation, user=None) -> int:
             count += 1
             yield row
 
-    widths = [6, 12, 10, 24, 36, 8, 36, 12, 12, 10, 10, 16, 12]
+    widths = [6, 12, 10, 24, 36, 8, 36, 12, 12, 10, 10, 16, 12, 14]
     write_xlsx(fileobj, headers=HEADERS, rows=counted(), title=_("%(school)s hazard register") % {"school": school.name},
                sheet_name="隐患治理台账", column_widths=widths)
     return count

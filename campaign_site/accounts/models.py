@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from campaign_site.generic.scoping import ScopedQuerySet, scope_q, user_scope_paths
@@ -257,7 +258,7 @@ class Person(models.Model):
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="people",
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)  # 姓名, not 名称
     position = models.CharField(_("position"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     user = models.OneToOneField(

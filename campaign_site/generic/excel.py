@@ -43,6 +43,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "CellError",
     "Column",
+    "Formula",
     "ExcelError",
     "Row",
     "Table",
@@ -180,6 +181,23 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     #: keys of the columns found in the header (missing optional columns read as None)
     present_keys: frozenset[str] = frozenset()
+    #: (row number, text) of the signature and date lines under the last data row, ignored
+    footer: list[tuple[int, str]] = field(default_factory=list)
+
+
+class Formula(str):
+    """A cell that holds a formula Excel never calculated (no cached value), e.g. written by a
+    script: its text is the formula. Every parser refuses it with a message asking for plain text
+    instead of reading it as empty ("required")."""
+
+
+# A note under a table: a label that ends in a colon, naming a signature, a date, a stamp or a
+# remark (负责人签字：, 制表人：, 填报日期：, 单位（盖章）：, 备注：...). Its value may follow in the
+# next cell ("填报日期：" | 2024-01-05).
+_NOTE_LABEL_RE = re.compile(
+    r"^[^:：]{0,16}?(签字|签名|签章|盖章|公章|制表|填表|填报|审核|审批|负责人|联系人|经办人|日期|时间|电话|备注|说明|注)"
+    r"[^:：]{0,8}[:：]"
+)
 
 
 # --------------------------------------------------------------------------- reading
@@ -321,10 +339,24 @@ def _sheet_rows(sheet: Any, max_reads: int) -> Iterator[Sequence[Any]]:
     ignored (some generators write a wrong one).
     """
     from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    formula_tag = f"{{{SHEET_MAIN_NS}}}f"
+
+    class Parser(WorkSheetParser):
+        """A formula cell with no cached value (files written by scripts) becomes a ``Formula``."""
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(formula_tag)
+                if formula is not None:
+                    cell["value"] = Formula("=" + (formula.text or ""))
+            return cell
 
     workbook = sheet.parent
     with sheet._get_source() as source:
-        parser = WorkSheetParser(
+        parser = Parser(
             source,
             sheet._shared_strings,
             data_only=workbook.data_only,
@@ -451,6 +483,7 @@ def _build_table(
     index = [(c.key, found.get(c.key)) for c in columns]
     table = Table(header_row=best_number, present_keys=frozenset(found))
     out = table.rows
+    notes: list[tuple[int, str, dict]] = []  # note lines since the last data row: the footer if nothing follows
     number = best_number
     try:
         for cells in _chain(head[best_number:], rows):
@@ -477,9 +510,16 @@ def _build_table(
                 values[key] = value
             if blank:  # only mapped columns count: pre-numbered template rows are skipped
                 continue
+            note = _note_text(cells)
+            if note:
+                notes.append((number, note, values))
+                continue
+            if notes:  # a data row follows: those lines were not a footer, they are rows to fix
+                _unnote(notes, out)
             out.append(Row(number=number, values=values))
     except _RowLimitReached:
         raise _too_many_rows(limit) from None
+    table.footer = [(n, note) for n, note, _values in notes]
     return table
 
 
@@ -488,6 +528,33 @@ def _too_many_rows(limit: int) -> ExcelError:
         f"数据超过 {limit} 行的上限（表头以下的每一行都计算在内，包括空行），"
         "请删除数据下方的空行，或分成多个文件导入。"
     )
+
+
+def _note_text(cells: Sequence[Any]) -> str:
+    """The text of a signature/date line ("" if the row is not one): every filled cell is a note
+    label (负责人签字：...) or the value filled in after such a label."""
+    parts: list[str] = []
+    open_label = False
+    for cell in cells:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        text = cell.strip() if isinstance(cell, str) else _datetime_text(cell) if isinstance(cell, datetime) \
+            else cell.isoformat() if isinstance(cell, date) else _shown(cell)
+        if isinstance(cell, str) and _NOTE_LABEL_RE.match(unicodedata.normalize("NFKC", text)):
+            open_label = bool(re.search(r"[:：]\s*$", text))
+        elif open_label:
+            open_label = False  # the value of the label before it
+        else:
+            return ""
+        parts.append(text)
+    return " ".join(parts)
+
+
+def _unnote(notes: list[tuple[int, str, dict]], out: list[Row]) -> None:
+    """Note-like lines followed by more data are ordinary rows (their errors are shown)."""
+    for number, _note, values in notes:
+        out.append(Row(number=number, values=values))
+    notes.clear()
 
 
 def _chain(first: Iterable[T], rest: Iterator[T]) -> Iterator[T]:
@@ -506,6 +573,16 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def refuse_formula(value: Any) -> None:
+    """A formula cell without a value is not "empty": say what it holds and what to write."""
+    if isinstance(value, Formula):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise CellError(
+            f"此单元格是公式（{shown}），没有可读取的内容；请改为直接填写文字或数值（不要用公式），"
+            "或在 Excel 中复制后“选择性粘贴 → 值”。"
+        )
+
+
 def _shown(value: Any) -> str:
     """The value as the user typed it, for messages."""
     if isinstance(value, float) and value.is_integer():
@@ -515,6 +592,7 @@ def _shown(value: Any) -> str:
 
 def parse_date(value: Any) -> date:
     """Parse a date cell: date/datetime, Excel serial number or common Chinese spellings."""
+    refuse_formula(value)
     if _is_blank(value):
         raise CellError(f"请填写日期，{_DATE_HELP}。")
     if isinstance(value, datetime):
@@ -557,6 +635,7 @@ def parse_decimal(
     value: Any, *, min_value: Decimal | float | str | None = None
 ) -> Decimal:
     """Parse a number cell; accepts thousands separators, ¥ and a trailing 元."""
+    refuse_formula(value)
     if _is_blank(value):
         raise CellError("请填写数字。")
     invalid = CellError(f"“{_shown(value)}”不是有效的数字，请只填写数字，如 1234.5。")
@@ -593,6 +672,7 @@ def _label_key(label: str) -> str:
 def parse_choice(value: Any, choices: Mapping[str, T]) -> T:
     """Map a label (case-insensitive, full-width tolerant) to its key via ``choices``."""
     allowed = "、".join(choices)
+    refuse_formula(value)
     if _is_blank(value):
         raise CellError(f"请填写以下之一：{allowed}。")
     wanted = _label_key(_shown(value))
@@ -606,6 +686,7 @@ def parse_text(
     value: Any, *, max_length: int | None = None, required: bool = False
 ) -> str:
     """Text cell as a stripped string ("" when empty and not required)."""
+    refuse_formula(value)
     if value is None:
         text = ""
     elif isinstance(value, str):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
-from .excel import CellError, Column, ExcelError, read_table, write_xlsx
+from .excel import CellError, Column, ExcelError, read_table, refuse_formula, write_xlsx
 
 
 @dataclass
@@ -32,6 +32,8 @@ class ImportResult:
     file_error: str = ""
     saved: int = 0
     header_row: int = 0
+    #: (row number, text) of the signature/date lines under the table, ignored
+    footer: list = field(default_factory=list)
 
     @property
     def error_rows(self) -> list[RowResult]:
@@ -71,6 +73,7 @@ class Importer:
         parser = getattr(self, f"parse_{column.key}", None)
         if parser is not None:
             return parser(value)
+        refuse_formula(value)
         if isinstance(value, str):
             value = value.strip()
         if column.required and value in (None, ""):
@@ -120,7 +123,7 @@ class Importer:
                 except (CellError, DomainError) as exc:
                     row.errors.append(str(exc))
         self.check_rows(rows)
-        return ImportResult(rows=rows, header_row=table.header_row)
+        return ImportResult(rows=rows, header_row=table.header_row, footer=table.footer)
 
     def run(self, fileobj, *, dry_run: bool) -> ImportResult:
         result = self.validate(fileobj)

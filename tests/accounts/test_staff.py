@@ -69,3 +69,9 @@ def test_bureau_manager_manages_school_staff(client_for, bureau_staff, school_a)
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.position == "门卫"
+
+
+def test_the_staff_form_asks_for_a_persons_name_not_a_title(client_for, principal_a):
+    response = client_for(principal_a).get(reverse("accounts:person_create"))
+    label = response.content.decode().split('for="id_name"')[1].split("</label>")[0]
+    assert "姓名" in label and "名称" not in label

@@ -43,6 +43,8 @@ class Command(BaseCommand):
             raise CommandError(f"{len(errors)} row(s) with errors; nothing was imported.")
         skipped = result.skipped_count
         new = len(result.rows) - skipped
+        for number, text in result.footer:
+            self.stdout.write(f"Row {number} is a line under the table (signature/date), ignored: {text}")
         if dry_run:
             self.stdout.write(f"Dry run: {new} new row(s) would be imported into {org.code} {org.name}, "
                               f"{skipped} already imported (skipped). Nothing was written.")
