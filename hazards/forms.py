@@ -141,12 +141,18 @@ class ReinspectForm(forms.Form):
                                         ("fail", _("Failed: rectify again"))])
     note = forms.CharField(label=_("Finding / reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def service_kwargs(self):
+        return {"passed": self.cleaned_data["result"] == "pass", "note": self.cleaned_data["note"]}
+
 
 class DelistForm(forms.Form):
     result = forms.ChoiceField(label=_("Bureau re-inspection"), widget=forms.RadioSelect,
                                choices=[("pass", _("Passed: delist and close")),
                                         ("fail", _("Failed: rectify again"))])
     note = forms.CharField(label=_("Finding / reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_kwargs(self):
+        return {"passed": self.cleaned_data["result"] == "pass", "note": self.cleaned_data["note"]}
 
 
 class ListingForm(forms.Form):
@@ -159,8 +165,9 @@ class ListingForm(forms.Form):
     watcher = forms.ModelChoiceField(label=_("Watcher"), queryset=Person.objects.none())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, hazard=None, **kwargs):
+    def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, **kwargs)
+        hazard = obj
         if hazard is not None:
             self.fields["watcher"].queryset = Person.objects.filter(organisation=hazard.organisation)
             self.fields["interim_measures"].initial = hazard.interim_measures

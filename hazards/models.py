@@ -233,24 +233,57 @@ OPEN_STATUSES = (
     HazardStatus.AWAITING_SIGNOFF, HazardStatus.AWAITING_DELISTING,
 )
 
-# The closed loop (闭环管理). Services add the rules on who may do each step.
+# The closed loop (闭环管理). A transition with a service is a button on the hazard's page
+# (TransitionView); the others are the outcomes those services apply. Who may press each button:
+# hazards/permissions.py, asked again by the service.
 HAZARD_FLOW = Workflow(
     Transition("start", source=[HazardStatus.REGISTERED], target=HazardStatus.RECTIFYING,
-               label=_("Start rectification")),
-    Transition("submit", source=[HazardStatus.RECTIFYING], target=HazardStatus.SUBMITTED,
-               label=_("Submit rectification")),
+               label=_("Start rectification"), style="outline-primary", icon="play",
+               form="hazards.forms.NoteForm", service="hazards.services.hazard_start_rectification",
+               permission="hazards.permissions.can_rectify", done=_("Rectification started.")),
+    # From "registered" the service starts and submits in one step (fixed at once).
+    Transition("submit", source=[HazardStatus.REGISTERED, HazardStatus.RECTIFYING], target=HazardStatus.SUBMITTED,
+               label=_("Submit rectification"), icon="camera",
+               form="hazards.forms.RectifyForm", service="hazards.services.hazard_submit_rectification",
+               permission="hazards.permissions.can_rectify",
+               done=_("Rectification submitted for re-inspection.")),
+    Transition("reinspect", source=[HazardStatus.SUBMITTED], label=_("Re-inspect"), icon="search",
+               form="hazards.forms.ReinspectForm", service="hazards.services.hazard_reinspect",
+               permission="hazards.permissions.can_reinspect",
+               done=lambda h: _("Re-inspection passed.") if h.status == HazardStatus.AWAITING_SIGNOFF
+               else _("Re-inspection failed: sent back for rectification.")),
     Transition("reinspect_pass", source=[HazardStatus.SUBMITTED], target=HazardStatus.AWAITING_SIGNOFF,
                label=_("Re-inspection passed"), style="success"),
     Transition("reinspect_fail", source=[HazardStatus.SUBMITTED], target=HazardStatus.RECTIFYING,
                label=_("Re-inspection failed"), style="danger", note_required=True),
+    # The principal's button closes a general hazard and sends a major or listed one to the bureau.
     Transition("sign_off", source=[HazardStatus.AWAITING_SIGNOFF], target=HazardStatus.CLOSED,
-               label=_("Sign off and close"), style="success"),
+               label=_("Sign off and close"), style="success", icon="pen", confirm=True,
+               button=lambda h: HAZARD_FLOW["sign_off_listed" if h.needs_bureau_delisting else "sign_off"].label,
+               form="hazards.forms.NoteForm", service="hazards.services.hazard_sign_off",
+               permission="hazards.permissions.can_sign_off",
+               done=lambda h: _("Signed off: the hazard is closed.") if h.status == HazardStatus.CLOSED
+               else _("Signed off: the bureau will re-inspect and delist it.")),
     Transition("sign_off_listed", source=[HazardStatus.AWAITING_SIGNOFF], target=HazardStatus.AWAITING_DELISTING,
                label=_("Sign off and request delisting"), style="success"),
     Transition("delist", source=[HazardStatus.AWAITING_DELISTING], target=HazardStatus.CLOSED,
-               label=_("Bureau re-inspection passed: delist"), style="success"),
+               label=_("Bureau re-inspection passed: delist"), style="success", icon="patch-check", confirm=True,
+               button=_("Bureau re-inspection and delisting"),
+               form="hazards.forms.DelistForm", service="hazards.services.hazard_delist",
+               permission="hazards.permissions.can_supervise",
+               done=lambda h: _("Delisted: the hazard is closed.") if h.status == HazardStatus.CLOSED
+               else _("Sent back for rectification.")),
     Transition("delist_refuse", source=[HazardStatus.AWAITING_DELISTING], target=HazardStatus.RECTIFYING,
                label=_("Bureau re-inspection failed"), style="danger", note_required=True),
+    Transition("list", source=OPEN_STATUSES, label=_("List for supervision"), style="danger", icon="flag",
+               condition=lambda h: h.level == HazardLevel.MAJOR and not h.is_listed,
+               form="hazards.forms.ListingForm", service="hazards.services.hazard_list_for_supervision",
+               permission="hazards.permissions.can_supervise", done=_("The hazard is listed for supervision.")),
+    Transition("bureau_deadline", source=OPEN_STATUSES, label=_("Set the bureau deadline"),
+               style="outline-secondary", icon="calendar",
+               form="hazards.forms.BureauDeadlineForm", service="hazards.services.hazard_set_bureau_deadline",
+               permission="hazards.permissions.can_supervise", done=_("The bureau deadline was set.")),
+    subject="hazard",
     events={
         "register": _("Registered"),
         "list": _("Listed for supervision"),

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Person, Role
 from campaign_site.accounts.permissions import LEADER_ROLES, SCHOOL_SAFETY_ROLES, roles_anywhere
 
 from . import permissions as perms
 from .models import (
-    HAZARD_FLOW,
     OPEN_STATUSES,
     Hazard,
     HazardLevel,
@@ -48,32 +46,6 @@ def hazard_status_counts(queryset) -> dict:
     )
     out = {k: v for k, v in row.items() if not k.startswith("s_")}
     out.update({k[2:]: v for k, v in row.items() if k.startswith("s_")})
-    return out
-
-
-def hazard_actions(user, hazard: Hazard) -> list[dict]:
-    """The closed-loop steps this user can take on this hazard now (buttons on its page)."""
-    out = []
-    state = hazard.status
-
-    def add(action, label, style="primary", icon="arrow-right"):
-        out.append({"action": action, "label": label, "style": style, "icon": icon})
-
-    if HAZARD_FLOW.can(hazard, "start") and perms.can_rectify(user, hazard):
-        add("start", HAZARD_FLOW["start"].label, "outline-primary", "play")
-    if state in (HazardStatus.REGISTERED, HazardStatus.RECTIFYING) and perms.can_rectify(user, hazard):
-        add("submit", HAZARD_FLOW["submit"].label, "primary", "camera")
-    if state == HazardStatus.SUBMITTED and perms.can_reinspect(user, hazard):
-        add("reinspect", _("Re-inspect"), "primary", "search")
-    if state == HazardStatus.AWAITING_SIGNOFF and perms.can_sign_off(user, hazard):
-        name = "sign_off_listed" if hazard.needs_bureau_delisting else "sign_off"
-        add("sign_off", HAZARD_FLOW[name].label, "success", "pen")
-    if state == HazardStatus.AWAITING_DELISTING and perms.can_supervise(user, hazard):
-        add("delist", _("Bureau re-inspection and delisting"), "success", "patch-check")
-    if hazard.is_open and hazard.level == HazardLevel.MAJOR and not hazard.is_listed and perms.can_supervise(user, hazard):
-        add("list", _("List for supervision"), "danger", "flag")
-    if hazard.is_open and perms.can_supervise(user, hazard):
-        add("bureau_deadline", _("Set the bureau deadline"), "outline-secondary", "calendar")
     return out
 
 

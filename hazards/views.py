@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -16,24 +16,24 @@ from django.views import View
 from campaign_site.accounts.services import person_get_or_create
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.scoping import get_visible_or_404
-from campaign_site.generic.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
+from campaign_site.generic.views import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    TransitionView,
+)
 
 from . import permissions, selectors, services
 from .filtersets import AccountabilityFilterSet, HazardFilterSet, InspectionFilterSet
 from .forms import (
     AccountabilityForm,
     AddItemForm,
-    BureauDeadlineForm,
     CompleteForm,
-    DelistForm,
     HazardEditForm,
     HazardForm,
     InspectionForm,
     ItemResultForm,
-    ListingForm,
-    NoteForm,
-    RectifyForm,
-    ReinspectForm,
     ScheduleForm,
 )
 from .models import (
@@ -111,7 +111,9 @@ class HazardDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         hazard = self.object
         user = self.request.user
-        ctx["actions"] = selectors.hazard_actions(user, hazard)
+        ctx["actions"] = HAZARD_FLOW.available_for(user, hazard)
+        for button in ctx["actions"]:
+            button.url = reverse("hazards:hazard_action", args=[hazard.pk, button.name])
         ctx["can_edit"] = permissions.can_edit_hazard(user, hazard)
         ctx["status_style"] = STATUS_STYLE.get(hazard.status, "secondary")
         ctx["recurrences"] = hazard.recurrences.visible_to(user).only("pk", "number", "title", "status")
@@ -163,96 +165,16 @@ class HazardEditView(ObjectEditView):
         return services.hazard_update(hazard=self.object, actor=self.request.user, **fields)
 
 
-class HazardActionView(LoginRequiredMixin, View):
-    """One step of the closed loop: GET shows its form, POST calls the service."""
+class HazardStepView(TransitionView):
+    """One step of the closed loop (HAZARD_FLOW in models.py): its form, then its service."""
 
     model = Hazard
-    template_name = "hazards/hazard_action.html"
-    ACTIONS = {
-        "start": (NoteForm, gettext_lazy("Start rectification")),
-        "submit": (RectifyForm, gettext_lazy("Submit rectification")),
-        "reinspect": (ReinspectForm, gettext_lazy("Re-inspect")),
-        "sign_off": (NoteForm, gettext_lazy("Sign off")),
-        "delist": (DelistForm, gettext_lazy("Bureau re-inspection and delisting")),
-        "list": (ListingForm, gettext_lazy("List for supervision")),
-        "bureau_deadline": (BureauDeadlineForm, gettext_lazy("Set the bureau deadline")),
-    }
+    workflow = HAZARD_FLOW
+    select_related = ("organisation", "responsible_person")
+    summary_template = "hazards/_hazard_summary.html"
 
-    def setup_action(self, request, pk, action):
-        if action not in self.ACTIONS:
-            from django.http import Http404
-
-            raise Http404
-        hazard = get_visible_or_404(Hazard.objects.select_related("organisation", "responsible_person"),
-                                    request.user, pk=pk)
-        form_class, title = self.ACTIONS[action]
-        return hazard, form_class, title
-
-    def make_form(self, form_class, hazard, data=None, files=None):
-        if form_class is ListingForm:
-            return form_class(data, files, hazard=hazard)
-        return form_class(data, files)
-
-    def render_form(self, request, hazard, form, title, action):
-        return render(request, self.template_name, {
-            "object": hazard, "hazard": hazard, "form": form, "title": f"{title} · {hazard.number}", "action": action,
-            "action_title": title,
-        })
-
-    def get(self, request, pk, action):
-        hazard, form_class, title = self.setup_action(request, pk, action)
-        if action not in {a["action"] for a in selectors.hazard_actions(request.user, hazard)}:
-            # Not this user's step now (wrong role, same person, or another status): say so on the
-            # hazard page rather than offer a form the service would refuse.
-            messages.warning(request, _("“%(step)s” is not open to you at this stage of the hazard.")
-                             % {"step": title})
-            return redirect(hazard.get_absolute_url())
-        return self.render_form(request, hazard, self.make_form(form_class, hazard), title, action)
-
-    def post(self, request, pk, action):
-        hazard, form_class, title = self.setup_action(request, pk, action)
-        form = self.make_form(form_class, hazard, request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_form(request, hazard, form, title, action)
-        data = form.cleaned_data
-        user = request.user
-        try:
-            with transaction.atomic():
-                if action == "start":
-                    services.hazard_start_rectification(hazard=hazard, actor=user, note=data["note"])
-                    msg = _("Rectification started.")
-                elif action == "submit":
-                    services.hazard_submit_rectification(hazard=hazard, actor=user, note=data["note"],
-                                                         cause_analysis=data["cause_analysis"],
-                                                         photos=data["photos"])
-                    msg = _("Rectification submitted for re-inspection.")
-                elif action == "reinspect":
-                    passed = data["result"] == "pass"
-                    services.hazard_reinspect(hazard=hazard, actor=user, passed=passed, note=data["note"])
-                    msg = _("Re-inspection passed.") if passed else _("Re-inspection failed: sent back for rectification.")
-                elif action == "sign_off":
-                    hazard = services.hazard_sign_off(hazard=hazard, actor=user, note=data["note"])
-                    msg = _("Signed off: the hazard is closed.") if hazard.status == HazardStatus.CLOSED \
-                        else _("Signed off: the bureau will re-inspect and delist it.")
-                elif action == "delist":
-                    passed = data["result"] == "pass"
-                    services.hazard_delist(hazard=hazard, actor=user, passed=passed, note=data["note"])
-                    msg = _("Delisted: the hazard is closed.") if passed else _("Sent back for rectification.")
-                elif action == "list":
-                    services.hazard_list_for_supervision(
-                        hazard=hazard, actor=user, measure=data["measure"], owner=data["owner"], funds=data["funds"],
-                        bureau_deadline=data["bureau_deadline"], contingency_plan=data["contingency_plan"],
-                        interim_measures=data["interim_measures"], watcher=data["watcher"], note=data["note"])
-                    msg = _("The hazard is listed for supervision.")
-                else:
-                    services.hazard_set_bureau_deadline(hazard=hazard, actor=user, deadline=data["deadline"],
-                                                        note=data["note"])
-                    msg = _("The bureau deadline was set.")
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return self.render_form(request, hazard, form, title, action)
-        messages.success(request, msg)
-        return redirect(hazard.get_absolute_url())
+    def get_title(self):
+        return f"{self.transition.button_label(self.object)} · {self.object.number}"
 
 
 # Inspections ---------------------------------------------------------------------------------

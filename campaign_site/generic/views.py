@@ -15,6 +15,7 @@ view behind `create_url_name`, so the button and the page never disagree.
 """
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -470,3 +472,92 @@ class ImportView(LoginRequiredMixin, FormView):
         ctx["title"] = self.importer_class.title
         ctx["columns"] = self.importer_class.columns
         return ctx
+
+
+class TransitionView(ScopedViewMixin, View):
+    """One step of a workflow: GET shows the transition's form, POST calls its service.
+
+        path("<int:pk>/step/<slug:action>/", HazardStepView.as_view(), name="hazard_action")
+
+        class HazardStepView(TransitionView):
+            model = Hazard
+            workflow = HAZARD_FLOW
+            summary_template = "hazards/_hazard_summary.html"   # shown beside the form
+
+    The object is looked up scoped to the user (another organisation's: 404). `permission` (the
+    view's own) answers 403 for people who may not take any step here; a step that is not open now
+    (another status, another person's step) sends the user back to the object with a warning. A
+    refusal by the service (DomainError) is shown on the form. The action may also be fixed in the
+    URL conf: `as_view(action="accept")`.
+    """
+
+    workflow = None
+    action = None
+    template_name = "generic/transition_form.html"
+    summary_template = ""
+
+    def has_permission(self) -> bool:
+        return True  # asked with the object in dispatch
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=self.kwargs["pk"])
+        except self.model.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.object = self.get_object()
+        if not self.allows(self.object):
+            raise PermissionDenied
+        name = self.action or kwargs.get("action")
+        transition = self.workflow.transitions.get(name) if name else None
+        if transition is None or not transition.is_button:
+            raise Http404
+        self.transition = transition
+        if not self.workflow.is_open(self.object, name) or (
+                request.method != "POST" and not transition.allows(request.user, self.object)):
+            # Not this user's step now: say so on the object's page rather than offer a form the
+            # service would refuse. (A POST by someone the predicate refuses goes on to the
+            # service, whose message says why.)
+            messages.warning(request, _("“%(step)s” is not open to you at this stage.")
+                             % {"step": transition.button_label(self.object)})
+            return redirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None, files=None):
+        form_class = self.transition.form_class() or forms.Form
+        return form_class(data, files, **self.transition.form_kwargs(self.object, self.request.user))
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        data = form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
+        try:
+            with transaction.atomic():
+                result = self.workflow.run(self.transition.name, self.object, actor=request.user, data=data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.render(form)
+        message = self.transition.message(result)
+        if message:
+            messages.success(request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_title(self):
+        return f"{self.transition.button_label(self.object)} · {self.object}"
+
+    def render(self, form):
+        return render(self.request, self.template_name, {
+            "object": self.object, "form": form, "transition": self.transition, "action": self.transition.name,
+            "action_title": self.transition.button_label(self.object), "title": self.get_title(),
+            "summary_template": self.summary_template, "cancel_url": self.get_success_url(),
+        })
