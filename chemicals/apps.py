@@ -14,5 +14,5 @@ class ChemicalsConfig(AppConfig):
         lab_roles = frozenset({Role.LAB_CUSTODIAN, Role.LAB_HEAD, Role.PRINCIPAL, Role.OTHER_LEADER,
                                Role.SAFETY_OFFICER, Role.TEACHER}) | BUREAU_ROLES
         register(
-            NavItem(_("Chemicals"), "chemicals:chemical_list", icon="droplet-half", order=50, roles=lab_roles),
+            NavItem(_("Chemicals"), "chemicals:container_list", icon="droplet-half", order=50, roles=lab_roles),
         )

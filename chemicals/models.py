@@ -6,9 +6,16 @@ school keeps (rooms, cabinets, containers, the ledger) is owned by that school a
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from campaign_site.generic.ledger import QUANTITY_DIGITS, QUANTITY_PLACES
+from campaign_site.generic.models import OrganisationOwned
 
 from .cas import validate_cas
 
@@ -65,10 +72,16 @@ class ChemicalQuerySet(models.QuerySet):
         return self.filter(CONTROLLED_Q)
 
 
-CONTROLLED_Q = (
-    models.Q(highly_toxic=True) | models.Q(explosive_precursor=True) | models.Q(drug_precursor_category__isnull=False)
-    | models.Q(flammable=True) | models.Q(explosive=True)
-)
+def controlled_q(prefix: str = "") -> models.Q:
+    """Chemicals under double management by the national flags (`prefix` e.g. "chemical__")."""
+    return (
+        models.Q(**{f"{prefix}highly_toxic": True}) | models.Q(**{f"{prefix}explosive_precursor": True})
+        | models.Q(**{f"{prefix}drug_precursor_category__isnull": False}) | models.Q(**{f"{prefix}flammable": True})
+        | models.Q(**{f"{prefix}explosive": True})
+    )
+
+
+CONTROLLED_Q = controlled_q()
 
 
 class Chemical(models.Model):
@@ -152,3 +165,157 @@ class Chemical(models.Model):
         if self.hydrolysable:
             labels.append(_("Hydrolysable: keep sealed"))
         return [str(x) for x in labels]
+
+
+# -- where things are: rooms, cabinets, containers (owned by a school) ------------------------------
+
+class Unit(models.TextChoices):
+    GRAM = "g", _("g")
+    KILOGRAM = "kg", _("kg")
+    MILLILITRE = "mL", _("mL")
+    LITRE = "L", _("L")
+
+
+# unit -> (dimension, factor to the dimension's base unit)
+UNIT_FACTORS = {
+    Unit.GRAM: ("mass", Decimal("1")),
+    Unit.KILOGRAM: ("mass", Decimal("1000")),
+    Unit.MILLILITRE: ("volume", Decimal("1")),
+    Unit.LITRE: ("volume", Decimal("1000")),
+}
+
+
+def convert(quantity, from_unit: str, to_unit: str) -> Decimal:
+    """`quantity` in `from_unit` expressed in `to_unit`; ValueError between mass and volume."""
+    dim_from, f_from = UNIT_FACTORS[Unit(from_unit)]
+    dim_to, f_to = UNIT_FACTORS[Unit(to_unit)]
+    if dim_from != dim_to:
+        raise ValueError(f"cannot convert {from_unit} to {to_unit}")
+    return Decimal(quantity) * f_from / f_to
+
+
+class RoomKind(models.TextChoices):
+    STOREROOM = "storeroom", _("Chemical storeroom")
+    PREP_ROOM = "prep_room", _("Preparation room")
+    LAB = "lab", _("Laboratory")
+
+
+class ChemicalRoom(OrganisationOwned):
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=RoomKind.choices, default=RoomKind.STOREROOM)
+    location = models.CharField(_("building and floor"), max_length=200, blank=True)
+    hazard_sign = models.BooleanField(_("hazard sign posted"), default=False)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("chemical room")
+        verbose_name_plural = _("chemical rooms")
+        ordering = ["organisation__name", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="chemicals_room_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("chemicals:room_detail", args=[self.pk])
+
+
+class CabinetKind(models.TextChoices):
+    GENERAL = "general", _("General reagent cabinet")
+    ACID_BASE = "acid_base", _("Acid and base cabinet")
+    FLAMMABLE = "flammable", _("Flammables cabinet (explosion-proof)")
+    OXIDISER = "oxidiser", _("Oxidiser cabinet")
+    TOXIC = "toxic", _("Highly toxic safe")
+    PRECURSOR = "precursor", _("Precursor cabinet")
+
+
+class Cabinet(OrganisationOwned):
+    """A cabinet in a room. A controlled cabinet (双人双锁) has two locks whose keys two different
+    custodians hold."""
+
+    room = models.ForeignKey(ChemicalRoom, verbose_name=_("room"), on_delete=models.PROTECT,
+                             related_name="cabinets")
+    code = models.CharField(_("cabinet number"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=CabinetKind.choices, default=CabinetKind.GENERAL)
+    hazard_sign = models.BooleanField(_("hazard sign posted"), default=False)
+    controlled = models.BooleanField(
+        _("two locks (双人双锁)"), default=False,
+        help_text=_("Holds highly toxic, precursor, flammable or explosive chemicals: two locks, two key holders."))
+    key_holder_1 = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("first key holder"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    key_holder_2 = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("second key holder"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("cabinet")
+        verbose_name_plural = _("cabinets")
+        ordering = ["organisation__name", "code", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="chemicals_cabinet_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(key_holder_1__isnull=True) | models.Q(key_holder_2__isnull=True)
+                | ~models.Q(key_holder_1=models.F("key_holder_2")),
+                name="chemicals_cabinet_two_different_key_holders",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(controlled=False)
+                | models.Q(key_holder_1__isnull=False, key_holder_2__isnull=False),
+                name="chemicals_cabinet_controlled_has_two_keys",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.room.name} · {self.code}"
+
+    def get_absolute_url(self):
+        return reverse("chemicals:cabinet_detail", args=[self.pk])
+
+
+class ContainerStatus(models.TextChoices):
+    IN_STOCK = "in_stock", _("In stock")
+    EMPTY = "empty", _("Used up")
+    SCRAPPED = "scrapped", _("Scrapped")
+    TRANSFERRED = "transferred", _("Transferred out")
+
+
+class Container(OrganisationOwned):
+    """One bottle, bag or drum in a fixed cabinet and place (定柜定位). Its quantity is its ledger
+    balance (`ContainerStock`); `size` is what it held when it was received."""
+
+    chemical = models.ForeignKey(Chemical, verbose_name=_("chemical"), on_delete=models.PROTECT,
+                                 related_name="containers")
+    cabinet = models.ForeignKey(Cabinet, verbose_name=_("cabinet"), on_delete=models.PROTECT,
+                                related_name="containers")
+    position = models.CharField(_("position"), max_length=60, blank=True, help_text=_("Shelf and place, e.g. 2-3"))
+    lot = models.CharField(_("lot number"), max_length=60, blank=True)
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
+    received_on = models.DateField(_("received on"))
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices)
+    size = models.DecimalField(_("content when received"), max_digits=QUANTITY_DIGITS,
+                               decimal_places=QUANTITY_PLACES)
+    status = models.CharField(_("status"), max_length=20, choices=ContainerStatus.choices,
+                              default=ContainerStatus.IN_STOCK)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("container")
+        verbose_name_plural = _("containers")
+        ordering = ["organisation__name", "chemical__name_zh", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="chemicals_container_size_positive"),
+            models.CheckConstraint(condition=models.Q(unit__in=["g", "kg", "mL", "L"]),
+                                   name="chemicals_container_unit_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.chemical.name_zh} #{self.pk}" + (f"（{self.lot}）" if self.lot else "")
+
+    def get_absolute_url(self):
+        return reverse("chemicals:container_detail", args=[self.pk])

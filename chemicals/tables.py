@@ -2,9 +2,10 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.tables import Table
 
-from .models import Chemical
+from .models import Cabinet, Chemical, ChemicalRoom, Container
 
 
 class ChemicalTable(Table):
@@ -36,3 +37,103 @@ class ChemicalTable(Table):
 
     def value_keeping(self, record):
         return "、".join(record.keeping_labels())
+
+
+ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+
+def _yes_no(value):
+    return _("Yes") if value else _("No")
+
+
+class RoomTable(Table):
+    name = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    kind = tables.Column()
+    location = tables.Column()
+    hazard_sign = tables.Column()
+    is_active = tables.Column()
+
+    class Meta:
+        model = ChemicalRoom
+        fields = ()
+        sequence = ("name", "organisation", "kind", "location", "hazard_sign", "is_active")
+        phone_columns = ("name", "kind")
+        order_by = ("name",)
+        attrs = {**ATTRS, "data-testid": "room-table"}
+
+    def render_hazard_sign(self, value):
+        return _yes_no(value)
+
+    def render_is_active(self, value):
+        return _yes_no(value)
+
+
+class CabinetTable(Table):
+    code = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    room = tables.Column(order_by=("room__name",))
+    kind = tables.Column()
+    controlled = tables.Column()
+    key_holders = tables.Column(verbose_name=_("key holders"), empty_values=(), orderable=False)
+    hazard_sign = tables.Column()
+
+    class Meta:
+        model = Cabinet
+        fields = ()
+        sequence = ("code", "organisation", "room", "kind", "controlled", "key_holders", "hazard_sign")
+        phone_columns = ("code", "room", "controlled")
+        order_by = ("code",)
+        attrs = {**ATTRS, "data-testid": "cabinet-table"}
+
+    def render_controlled(self, value):
+        return _yes_no(value)
+
+    def render_hazard_sign(self, value):
+        return _yes_no(value)
+
+    def value_key_holders(self, record):
+        return "、".join(h.display_name for h in (record.key_holder_1, record.key_holder_2) if h is not None)
+
+    def render_key_holders(self, record):
+        return self.value_key_holders(record) or "—"
+
+
+class ContainerTable(Table):
+    chemical = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by=("chemical__name_zh",))
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    cas = tables.Column(verbose_name=_("CAS number"), accessor="chemical__cas", orderable=False)
+    cabinet = tables.Column(order_by=("cabinet__code",))
+    position = tables.Column()
+    lot = tables.Column()
+    size = tables.Column()
+    unit = tables.Column()
+    expires_on = tables.Column()
+    status = tables.Column()
+
+    class Meta:
+        model = Container
+        fields = ()
+        sequence = ("chemical", "organisation", "cas", "cabinet", "position", "lot", "size", "unit", "expires_on",
+                    "status")
+        phone_columns = ("chemical", "cabinet", "size")
+        order_by = ("chemical",)
+        attrs = {**ATTRS, "data-testid": "container-table"}
+
+    def render_chemical(self, record):
+        return record.chemical.name_zh
+
+    def value_chemical(self, record):
+        return record.chemical.name_zh
+
+    def render_cabinet(self, record):
+        return record.cabinet.code
+
+    def value_cabinet(self, record):
+        return str(record.cabinet)
+
+    def render_size(self, value):
+        return format_quantity(value)
+
+    def value_size(self, value):
+        return format_quantity(value)

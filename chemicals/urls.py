@@ -7,4 +7,16 @@ app_name = "chemicals"
 urlpatterns = [
     path("catalogue/", views.ChemicalListView.as_view(), name="chemical_list"),
     path("catalogue/load-list/", views.ChemicalListLoadView.as_view(), name="chemical_list_load"),
+    path("rooms/", views.RoomListView.as_view(), name="room_list"),
+    path("rooms/new/", views.RoomCreateView.as_view(), name="room_create"),
+    path("rooms/<int:pk>/", views.RoomDetailView.as_view(), name="room_detail"),
+    path("rooms/<int:pk>/edit/", views.RoomEditView.as_view(), name="room_edit"),
+    path("cabinets/", views.CabinetListView.as_view(), name="cabinet_list"),
+    path("cabinets/new/", views.CabinetCreateView.as_view(), name="cabinet_create"),
+    path("cabinets/<int:pk>/", views.CabinetDetailView.as_view(), name="cabinet_detail"),
+    path("cabinets/<int:pk>/edit/", views.CabinetEditView.as_view(), name="cabinet_edit"),
+    path("containers/", views.ContainerListView.as_view(), name="container_list"),
+    path("containers/new/", views.ContainerCreateView.as_view(), name="container_create"),
+    path("containers/<int:pk>/", views.ContainerDetailView.as_view(), name="container_detail"),
+    path("containers/<int:pk>/edit/", views.ContainerEditView.as_view(), name="container_edit"),
 ]

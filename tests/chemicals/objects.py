@@ -1,7 +1,9 @@
 """Objects of the chemicals app for the generic access and query-count tests."""
 import itertools
 
-from chemicals.models import Chemical
+from chemicals.models import Cabinet, Chemical, ChemicalRoom, Container
+
+from . import factories as cf
 
 _n = itertools.count(1)
 
@@ -11,4 +13,13 @@ def _chemical(school):
     return Chemical.objects.create(name_zh=f"测试试剂{next(_n)}", storage_class="general")
 
 
+def _cabinet(school):
+    return cf.cabinet(school, controlled=True)
+
+
+OBJECTS = {
+    ChemicalRoom: cf.room,
+    Cabinet: _cabinet,
+    Container: cf.container,
+}
 LIST_OBJECTS = {Chemical: _chemical}

@@ -1,0 +1,78 @@
+"""Forms of a school's chemicals (declarations: the rules are in services.py)."""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from campaign_site.accounts.models import Organisation
+from campaign_site.generic.forms import DateInput, ScopedModelForm
+
+from . import permissions
+from .models import Cabinet, ChemicalRoom, Container
+
+
+class SchoolFieldMixin:
+    """A "school" choice on create forms: the schools whose chemicals the user keeps (one school:
+    chosen for them)."""
+
+    def add_school_field(self):
+        schools = permissions.schools_kept_by(self.user) if self.user is not None else Organisation.objects.none()
+        field = forms.ModelChoiceField(queryset=schools, label=_("School"), empty_label=None)
+        self.fields = {"organisation": field, **self.fields}
+        if len(schools) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = schools[0].pk
+
+
+DATE_WIDGETS = {name: DateInput() for name in ("received_on", "opened_on", "expires_on")}
+
+
+class RoomForm(SchoolFieldMixin, ScopedModelForm):
+    class Meta:
+        model = ChemicalRoom
+        fields = ["name", "kind", "location", "hazard_sign", "note", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.add_school_field()
+
+
+class CabinetForm(SchoolFieldMixin, ScopedModelForm):
+    class Meta:
+        model = Cabinet
+        fields = ["room", "code", "kind", "hazard_sign", "controlled", "key_holder_1", "key_holder_2", "note",
+                  "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = permissions.schools_kept_by(self.user) if self.user is not None else Organisation.objects.none()
+        if self.instance.pk is not None:
+            schools = schools.filter(pk=self.instance.organisation_id)
+        self.fields["room"].queryset = ChemicalRoom.objects.filter(organisation__in=schools, is_active=True)
+        holders = get_user_model().objects.filter(
+            is_active=True, memberships__organisation__in=schools, memberships__is_active=True,
+            memberships__role__in=sorted(permissions.CUSTODIAN_ROLES)).distinct().order_by("full_name", "pk")
+        for name in ("key_holder_1", "key_holder_2"):
+            self.fields[name].queryset = holders
+        if self.instance.pk is None:
+            self.add_school_field()
+
+
+class ContainerForm(SchoolFieldMixin, ScopedModelForm):
+    class Meta:
+        model = Container
+        fields = ["chemical", "cabinet", "position", "lot", "supplier", "received_on", "opened_on", "expires_on",
+                  "unit", "size", "note"]
+        widgets = DATE_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = permissions.schools_kept_by(self.user) if self.user is not None else Organisation.objects.none()
+        if self.instance.pk is not None:
+            schools = schools.filter(pk=self.instance.organisation_id)
+            for name in ("chemical", "unit", "size"):
+                self.fields.pop(name)
+        self.fields["cabinet"].queryset = Cabinet.objects.filter(organisation__in=schools, is_active=True) \
+            .select_related("room")
+        if self.instance.pk is None:
+            self.add_school_field()

@@ -1,0 +1,52 @@
+"""Builders of a school's chemical records, through the services (actor None: the system)."""
+import datetime
+import itertools
+from decimal import Decimal
+
+from campaign_site.accounts.models import Role
+from chemicals import services
+from chemicals.models import Chemical
+from tests import factories as f
+
+_n = itertools.count(1)
+
+SALT = "7647-14-5"       # sodium chloride: no flag
+CAUSTIC = "1310-73-2"    # sodium hydroxide: a base, no flag
+HCL = "7647-01-0"        # hydrochloric acid: drug precursor, category 3
+KCN = "151-50-8"         # potassium cyanide: highly toxic
+ETHANOL = "64-17-5"      # flammable
+PERMANGANATE = "7722-64-7"  # explosive and drug precursor
+SODIUM = "7440-23-5"     # explosive precursor, water-reactive
+
+
+def chem(cas):
+    return Chemical.objects.get(cas=cas)
+
+
+def custodian(school, **kwargs):
+    n = next(_n)
+    kwargs.setdefault("username", f"custodian{n}")
+    kwargs.setdefault("full_name", f"保管员{n}")
+    return f.member(school, Role.LAB_CUSTODIAN, **kwargs)
+
+
+def room(school, name=None):
+    return services.room_create(organisation=school, actor=None, name=name or f"化学药品室{next(_n)}")
+
+
+def cabinet(school, *, controlled=False, holders=None, in_room=None, kind="general", code=None):
+    if controlled and holders is None:
+        holders = (custodian(school), custodian(school))
+    holders = holders or (None, None)
+    return services.cabinet_create(
+        organisation=school, actor=None, room=in_room or room(school), code=code or f"{next(_n)}号柜", kind=kind,
+        controlled=controlled, key_holder_1=holders[0], key_holder_2=holders[1])
+
+
+def container(school, cas=SALT, *, in_cabinet=None, size="500", unit="g", **fields):
+    chemical = chem(cas)
+    if in_cabinet is None:
+        in_cabinet = cabinet(school, controlled=chemical.is_controlled)
+    fields.setdefault("received_on", datetime.date(2026, 9, 1))
+    return services.container_create(organisation=school, actor=None, chemical=chemical, cabinet=in_cabinet,
+                                     unit=unit, size=Decimal(size), **fields)
