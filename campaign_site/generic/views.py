@@ -32,6 +32,7 @@ from django_tables2.paginators import LazyPaginator
 from .audit import audit_hidden_lookup, audit_record
 from .errors import DomainError
 from .export import table_response
+from .filtersets import no_filters
 from .limits import file_limit
 from .models import AuditResult
 from .permissions import allows
@@ -121,7 +122,8 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
 
     template_name = "generic/object_list.html"
     paginate_by = 25
-    filterset_class = None
+    filterset_class = None  # None: no filter form (never one generated from the model's fields)
+    filterset_fields = ()
     table_class = None
     export_formats = ("xlsx", "csv")
     create_url_name = None
@@ -132,6 +134,13 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
     # (lazy_count) and load their summary counts after the page (lazy_summary, htmx).
     lazy_count = False
     lazy_summary = False
+
+    def get_filterset_class(self):
+        # django-filter's FilterView would build a FilterSet of every model field when there is no
+        # filterset_class: unscoped drop-downs of every organisation and person in the database.
+        if self.filterset_class is not None:
+            return self.filterset_class
+        return no_filters(self.model)
 
     def get_paginate_by(self, queryset):
         return None  # django-tables2 paginates the table; ListView must not paginate (and count) again
