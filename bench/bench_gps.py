@@ -57,7 +57,8 @@ def make_trip():
     from schoolbus.models import LicenceClass, Run, VehicleStatus, ZoneKind
 
     tag = uuid.uuid4().hex[:8]
-    bureau = organisation_create(name=f"基准区{tag}", code=f"BB{tag}", kind=OrgKind.DISTRICT_BUREAU, parent=None)
+    city = organisation_create(name=f"基准市{tag}", code=f"BC{tag}", kind=OrgKind.CITY_BUREAU, parent=None)
+    bureau = organisation_create(name=f"基准区{tag}", code=f"BB{tag}", kind=OrgKind.DISTRICT_BUREAU, parent=city)
     school = organisation_create(name=f"基准校{tag}", code=f"BS{tag}", kind=OrgKind.SCHOOL, parent=bureau,
                                  school_type=SchoolType.PRIMARY)
     track = [[113.70 + i * 0.0005, 34.78] for i in range(200)]

@@ -7,7 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 
-from .models import Driver, Escort, HireEvent, Rider, Route, Run, Trip, Vehicle, VehicleStatus, Violation, ViolationKind
+from .models import (
+    Driver,
+    Escort,
+    GateDuty,
+    GateSlot,
+    GateState,
+    HireEvent,
+    Rider,
+    Route,
+    Run,
+    Trip,
+    Vehicle,
+    VehicleReport,
+    VehicleStatus,
+    Violation,
+    ViolationKind,
+)
 
 DATE = {"type": "date"}
 
@@ -131,3 +147,31 @@ class HireEventFilterSet(SchoolScopedFilterSet):
 
     def filter_upcoming(self, qs, name, value):
         return qs.filter(event_date__gte=timezone.localdate()) if value else qs
+
+
+class GateDutyFilterSet(SchoolScopedFilterSet):
+    state = django_filters.ChoiceFilter(choices=GateState.choices, label=_("State"), method="filter_state")
+    slot = django_filters.ChoiceFilter(choices=GateSlot.choices, label=_("Slot"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"),
+                                          widget=forms.DateInput(attrs=DATE))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("To"),
+                                        widget=forms.DateInput(attrs=DATE))
+
+    class Meta:
+        model = GateDuty
+        fields = ["organisation", "state", "slot", "date_from", "date_to"]
+
+    def filter_state(self, qs, name, value):
+        return qs.filter(state=value)
+
+
+class VehicleReportFilterSet(SchoolScopedFilterSet):
+    plate = django_filters.CharFilter(field_name="plate", lookup_expr="icontains", label=_("Plate number"))
+    date_from = django_filters.DateFilter(field_name="seen_at", lookup_expr="date__gte", label=_("From"),
+                                          widget=forms.DateInput(attrs=DATE))
+    date_to = django_filters.DateFilter(field_name="seen_at", lookup_expr="date__lte", label=_("To"),
+                                        widget=forms.DateInput(attrs=DATE))
+
+    class Meta:
+        model = VehicleReport
+        fields = ["organisation", "plate", "date_from", "date_to"]

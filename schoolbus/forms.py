@@ -3,14 +3,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.accounts.models import Organisation
-from campaign_site.generic.forms import DateInput, ScopedModelForm
+from campaign_site.accounts.models import Organisation, Person
+from campaign_site.generic.forms import DateInput, ScopedModelForm, UploadField
 
 from . import permissions
 from .gps import Datum
 from .models import (
     Driver,
     Escort,
+    GateSlot,
     HiredCoach,
     HireEvent,
     Rider,
@@ -201,3 +202,68 @@ class HiredCoachForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+# Gate duty and reports of unlicensed vehicles ---------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%dT%H:%M")
+        super().__init__(**kwargs)
+
+
+def _school_choice(form, schools):
+    field = forms.ModelChoiceField(queryset=schools, label=_("School"), empty_label=None)
+    form.fields = {"organisation": field, **form.fields}
+    if len(schools) == 1:
+        field.widget = forms.HiddenInput()
+        field.initial = schools[0].pk
+
+
+class GateRosterForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("On duty"),
+                                    help_text=_("A school leader or duty officer from the staff list."))
+    slot = forms.ChoiceField(label=_("Slot"), choices=GateSlot.choices)
+    first_date = forms.DateField(label=_("First day"), widget=DateInput())
+    last_date = forms.DateField(label=_("Last day"), widget=DateInput(), required=False,
+                                help_text=_("Empty for the first day only."))
+    weekdays_only = forms.BooleanField(label=_("School days only (Monday to Friday)"), required=False, initial=True)
+    starts_at = forms.TimeField(label=_("From"), widget=TimeInput(), required=False,
+                                help_text=_("Empty: 07:00 for arrival, 16:30 for dismissal."))
+    ends_at = forms.TimeField(label=_("To"), widget=TimeInput(), required=False,
+                              help_text=_("Empty: 08:00 for arrival, 17:30 for dismissal."))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        schools = permissions.schools_rostered_by(user) if user is not None else Organisation.objects.none()
+        _school_choice(self, schools)
+        self.fields["person"].queryset = Person.objects.filter(organisation__in=schools).order_by("organisation",
+                                                                                                   "name")
+        self.fields["first_date"].initial = timezone.localdate()
+
+
+class GateSignInForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for signing in on their behalf"), max_length=200, required=False)
+
+
+class VehicleReportForm(forms.Form):
+    plate = forms.CharField(label=_("Plate number"), max_length=16,
+                            help_text=_("As read; write “unknown” when it could not be read."))
+    vehicle_description = forms.CharField(label=_("Vehicle"), max_length=120, required=False,
+                                          help_text=_("Kind, colour, make (e.g. white minivan)."))
+    seen_at = forms.DateTimeField(label=_("Seen at"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200)
+    pupils_seen = forms.IntegerField(label=_("Pupils seen"), min_value=1, max_value=200)
+    note = forms.CharField(label=_("What was seen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = UploadField(label=_("Photo"), images_only=True, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        _school_choice(self, permissions.schools_reporting(user) if user is not None
+                       else Organisation.objects.none())
+        self.fields["seen_at"].initial = timezone.localtime().replace(second=0, microsecond=0)

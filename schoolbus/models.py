@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -529,3 +530,133 @@ class HiredCoach(models.Model):
 
     def __str__(self):
         return self.plate
+
+
+# Gate duty and reports of unlicensed vehicles (seed 000 二(四)5, seed 002 三(三)1) ------------------
+
+#: Sign-in opens this long before the slot starts (the officer walks to the gate early).
+GATE_SIGN_IN_EARLY = datetime.timedelta(minutes=30)
+
+
+class GateSlot(models.TextChoices):
+    ARRIVAL = "arrival", _("Arrival (上学)")
+    DISMISSAL = "dismissal", _("Dismissal (放学)")
+
+
+#: The usual slot times; each rostered duty keeps its own times.
+GATE_SLOT_TIMES = {
+    GateSlot.ARRIVAL: (datetime.time(7, 0), datetime.time(8, 0)),
+    GateSlot.DISMISSAL: (datetime.time(16, 30), datetime.time(17, 30)),
+}
+
+
+class GateState(models.TextChoices):
+    SIGNED = "signed", _("Signed in")
+    MISSED = "missed", _("Missed")
+    DUE = "due", _("Not yet signed")
+
+
+class GateDutyQuerySet(ScopedQuerySet):
+    def missed(self, now: datetime.datetime | None = None):
+        """No sign-in and the slot is over (as of `now`, local time)."""
+        now = timezone.localtime(now)
+        return self.filter(signed_in_at__isnull=True).filter(
+            models.Q(date__lt=now.date()) | models.Q(date=now.date(), ends_at__lt=now.time()))
+
+    def with_state(self, now: datetime.datetime | None = None):
+        now = timezone.localtime(now)
+        over = models.Q(date__lt=now.date()) | models.Q(date=now.date(), ends_at__lt=now.time())
+        return self.annotate(state=models.Case(
+            models.When(signed_in_at__isnull=False, then=models.Value(GateState.SIGNED)),
+            models.When(over, then=models.Value(GateState.MISSED)),
+            default=models.Value(GateState.DUE), output_field=models.CharField()))
+
+
+class GateDuty(models.Model):
+    """One leader or duty officer rostered at the school gate for the arrival or dismissal of one
+    school day (学生上、下学期间学校领导或值班人员值守). Missed: no sign-in by the end of the slot."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
+                                     related_name="gate_duties")
+    date = models.DateField(_("date"))
+    slot = models.CharField(_("slot"), max_length=10, choices=GateSlot.choices)
+    person = models.ForeignKey("accounts.Person", verbose_name=_("on duty"), on_delete=models.PROTECT,
+                               related_name="gate_duties")
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"))
+    signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True, editable=False)
+    signed_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed in by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    on_behalf_reason = models.CharField(_("reason for signing in on their behalf"), max_length=200, blank=True,
+                                        editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("rostered by"), null=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
+    history = HistoricalRecords()
+
+    objects = GateDutyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gate duty")
+        verbose_name_plural = _("gate duties")
+        ordering = ["-date", "slot", "person"]
+        indexes = [models.Index(fields=["organisation", "date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date", "slot", "person"], name="gate_duty_once"),
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="gate_duty_ends_after"),
+            models.CheckConstraint(
+                condition=models.Q(signed_in_at__isnull=True, signed_in_by__isnull=True)
+                | models.Q(signed_in_at__isnull=False, signed_in_by__isnull=False),
+                name="gate_duty_signed_by_someone"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_slot_display()} · {self.person.name}"
+
+    def get_absolute_url(self):
+        return reverse("schoolbus:gate_detail", args=[self.pk])
+
+    def window(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """(opens, closes) of the sign-in, aware, in the site's time zone."""
+        tz = timezone.get_current_timezone()
+        start = datetime.datetime.combine(self.date, self.starts_at, tzinfo=tz)
+        return start - GATE_SIGN_IN_EARLY, datetime.datetime.combine(self.date, self.ends_at, tzinfo=tz)
+
+    def state_at(self, now: datetime.datetime | None = None) -> str:
+        if self.signed_in_at is not None:
+            return GateState.SIGNED
+        return GateState.MISSED if timezone.localtime(now) > self.window()[1] else GateState.DUE
+
+
+class VehicleReport(models.Model):
+    """A vehicle without a school bus permit (黑车) seen carrying pupils, reported by the school
+    and forwarded to the bureau, which passes it on to the police and transport authorities."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
+                                     related_name="vehicle_reports")
+    plate = models.CharField(_("plate number"), max_length=16,
+                             help_text=_("As read; write “unknown” when it could not be read."))
+    vehicle_description = models.CharField(_("vehicle"), max_length=120, blank=True,
+                                           help_text=_("Kind, colour, make (e.g. white minivan)."))
+    seen_at = models.DateTimeField(_("seen at"))
+    place = models.CharField(_("place"), max_length=200)
+    pupils_seen = models.PositiveSmallIntegerField(_("pupils seen"))
+    note = models.TextField(_("what was seen"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), null=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unlicensed vehicle report")
+        verbose_name_plural = _("unlicensed vehicle reports")
+        ordering = ["-seen_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "seen_at"])]
+        constraints = [models.CheckConstraint(condition=models.Q(pupils_seen__gte=1), name="vehicle_report_pupils")]
+
+    def __str__(self):
+        return f"{self.plate} · {timezone.localtime(self.seen_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("schoolbus:report_detail", args=[self.pk])

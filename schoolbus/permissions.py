@@ -8,7 +8,7 @@ change nothing."""
 from __future__ import annotations
 
 from campaign_site.accounts.models import Membership, Organisation, Role
-from campaign_site.accounts.permissions import BUREAU_ROLES
+from campaign_site.accounts.permissions import BUREAU_ROLES, SCHOOL_ROLES, person_for
 
 READ_ROLES = frozenset({Role.TRANSPORT_OFFICER, Role.SAFETY_OFFICER, Role.PRINCIPAL, Role.OTHER_LEADER}) \
     | BUREAU_ROLES
@@ -82,3 +82,71 @@ def can_edit_record(user, obj) -> bool:
 def can_edit_hire(user, event) -> bool:
     """An event with hired coaches is edited while it is being vetted, never once approved."""
     return can_edit_record(user, event) and event.status == "draft"
+
+
+# Gate duty and reports of unlicensed vehicles ---------------------------------------------------
+
+# Who draws up the gate roster: the safety officer and the principal.
+ROSTER_ROLES = frozenset({Role.SAFETY_OFFICER, Role.PRINCIPAL})
+
+
+def can_view_gate(user, obj=None) -> bool:
+    """The gate roster and the unlicensed vehicle reports: every school's staff (teachers stand at
+    the gate too) and the bureau above."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(_roles_anywhere(user) & (SCHOOL_ROLES | BUREAU_ROLES))
+
+
+def can_roster(user, organisation: Organisation | None) -> bool:
+    """Put people on the gate roster of `organisation` (None: of some school)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if organisation is None:
+        return bool(_roles_anywhere(user) & ROSTER_ROLES)
+    return organisation.is_school and user.has_role(organisation, *ROSTER_ROLES)
+
+
+def is_on_duty(user, duty) -> bool:
+    """`user` is the person rostered for `duty`."""
+    person = person_for(user)
+    return person is not None and person.pk == duty.person_id
+
+
+def can_sign_in_for(user, duty) -> bool:
+    """Sign in for someone else, with a reason: the school's safety officer."""
+    return user.is_authenticated and (user.is_superuser or user.has_role(duty.organisation, Role.SAFETY_OFFICER))
+
+
+def can_sign_in(user, duty) -> bool:
+    return is_on_duty(user, duty) or can_sign_in_for(user, duty)
+
+
+def schools_rostered_by(user):
+    schools = Organisation.objects.schools().visible_to(user)
+    if user.is_superuser:
+        return schools
+    return schools.filter(memberships__user=user, memberships__is_active=True,
+                          memberships__role__in=list(ROSTER_ROLES)).distinct()
+
+
+def can_report_vehicle(user, organisation: Organisation | None = None) -> bool:
+    """File a report of an unlicensed vehicle carrying pupils: any member of the school's staff."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if organisation is None:
+        return bool(_roles_anywhere(user) & SCHOOL_ROLES)
+    return organisation.is_school and user.memberships.filter(
+        organisation=organisation, is_active=True, role__in=list(SCHOOL_ROLES)).exists()
+
+
+def schools_reporting(user):
+    schools = Organisation.objects.schools().visible_to(user)
+    if user.is_superuser:
+        return schools
+    return schools.filter(memberships__user=user, memberships__is_active=True,
+                          memberships__role__in=list(SCHOOL_ROLES)).distinct()

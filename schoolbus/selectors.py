@@ -113,3 +113,25 @@ def trip_picture(trip) -> dict | None:
         "stops": [{"name": name, "xy": xy(lon, lat)} for name, lon, lat in stops],
         "start": xy(*track[0]) if track else None,
     }
+
+
+# Gate duty --------------------------------------------------------------------------------------
+
+
+def missed_gate_duty_counts(*, year: int, month: int, user=None, organisation: Organisation | None = None,
+                            now: datetime.datetime | None = None) -> dict[int, int]:
+    """Missed gate duties (no sign-in by the end of the slot) per school in one month:
+    {school id: count}, schools without a missed duty left out. Scoped to what `user` sees, or
+    to the subtree of `organisation` (the monthly report's scope)."""
+    from .models import GateDuty
+
+    qs = GateDuty.objects.all()
+    if user is not None:
+        qs = qs.visible_to(user)
+    if organisation is not None:
+        qs = qs.filter(organisation__path__startswith=organisation.path)
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year + month // 12, month % 12 + 1, 1)
+    rows = (qs.missed(now).filter(date__gte=first, date__lt=last).order_by().values("organisation")
+            .annotate(n=Count("pk")))
+    return {r["organisation"]: r["n"] for r in rows}

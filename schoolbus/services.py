@@ -591,3 +591,138 @@ def hire_approve(*, event, actor):
         event.status, event.approved_by, event.approved_at = HireStatus.APPROVED, actor, timezone.now()
         _save(event, actor, ["status", "approved_by", "approved_at"])
     return event
+
+
+# Gate duty --------------------------------------------------------------------------------------
+
+GATE_ROSTER_MAX_DAYS = 120
+
+
+def gate_roster(*, organisation: Organisation, actor, person, slot: str, first_date: datetime.date,
+                last_date: datetime.date | None = None, starts_at: datetime.time | None = None,
+                ends_at: datetime.time | None = None, weekdays_only: bool = True) -> list:
+    """Put `person` on the gate at `slot` for every school day from `first_date` to `last_date`
+    (Monday to Friday unless `weekdays_only` is False). Days already rostered are left as they
+    are. Returns the duties created."""
+    from .models import GATE_SLOT_TIMES, GateDuty, GateSlot
+
+    if actor is not None and not permissions.can_roster(actor, organisation):
+        raise DomainError(_("Only the school's safety officer or principal draws up the gate roster."))
+    if not organisation.is_school:
+        raise DomainError(_("The gate roster belongs to a school."))
+    if person.organisation_id != organisation.pk:
+        raise DomainError(_("%(what)s belongs to another school.") % {"what": person.name})
+    if slot not in GateSlot.values:
+        raise DomainError(_("Choose arrival or dismissal."))
+    last_date = last_date or first_date
+    today = timezone.localdate()
+    if first_date < today:
+        raise DomainError(_("The roster starts today or later; a past day cannot be rostered."))
+    if last_date < first_date:
+        raise DomainError(_("The last day is before the first day."))
+    if (last_date - first_date).days >= GATE_ROSTER_MAX_DAYS:
+        raise DomainError(_("Roster at most %(n)d days at once.") % {"n": GATE_ROSTER_MAX_DAYS})
+    default_start, default_end = GATE_SLOT_TIMES[slot]
+    starts_at, ends_at = starts_at or default_start, ends_at or default_end
+    if ends_at <= starts_at:
+        raise DomainError(_("The duty must end after it starts."))
+    days = [first_date + datetime.timedelta(days=n) for n in range((last_date - first_date).days + 1)]
+    if weekdays_only:
+        days = [d for d in days if d.weekday() < 5]
+    if not days:
+        raise DomainError(_("No school day (Monday to Friday) in the chosen dates."))
+    taken = set(GateDuty.objects.filter(organisation=organisation, slot=slot, person=person, date__in=days)
+                .values_list("date", flat=True))
+    created = []
+    with transaction.atomic():
+        for day in days:
+            if day in taken:
+                continue
+            duty = GateDuty(organisation=organisation, date=day, slot=slot, person=person, starts_at=starts_at,
+                            ends_at=ends_at, created_by=actor)
+            duty._history_user = actor
+            duty.save()
+            created.append(duty)
+    return created
+
+
+def gate_sign_in(*, duty, actor, reason: str = "", now: datetime.datetime | None = None):
+    """Sign in for a gate duty: the time is recorded now. The rostered person signs for
+    themselves; the safety officer may sign on their behalf, giving a reason. The sign-in opens
+    half an hour before the slot and closes at its end: after that the duty is missed."""
+    from .models import GateDuty
+
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        duty = GateDuty.objects.select_for_update().select_related("person", "organisation").get(pk=duty.pk)
+        if duty.signed_in_at is not None:
+            raise DomainError(_("Already signed in at %(time)s.")
+                              % {"time": timezone.localtime(duty.signed_in_at).strftime("%H:%M")})
+        on_duty = permissions.is_on_duty(actor, duty)
+        if not on_duty:
+            if not permissions.can_sign_in_for(actor, duty):
+                raise DomainError(_("Only %(name)s, or the school's safety officer on their behalf, signs in for "
+                                    "this duty.") % {"name": duty.person.name})
+            if len(reason) < 2:
+                raise DomainError(_("Say why you sign in on behalf of %(name)s.") % {"name": duty.person.name})
+        opens, closes = duty.window()
+        if now < opens:
+            raise DomainError(_("The sign-in opens at %(time)s.") % {"time": timezone.localtime(opens).strftime("%H:%M")})
+        if now > closes:
+            raise DomainError(_("The duty ended at %(time)s without a sign-in: it counts as missed.")
+                              % {"time": timezone.localtime(closes).strftime("%H:%M")})
+        duty.signed_in_at, duty.signed_in_by = now, actor
+        duty.on_behalf_reason = "" if on_duty else reason
+        duty._history_user = actor
+        duty._change_reason = reason if not on_duty else ""
+        duty.save(update_fields=["signed_in_at", "signed_in_by", "on_behalf_reason"])
+    return duty
+
+
+# Reports of unlicensed vehicles (黑车) ----------------------------------------------------------
+
+
+def vehicle_report_file(*, organisation: Organisation, actor, plate: str, seen_at: datetime.datetime, place: str,
+                        pupils_seen: int, vehicle_description: str = "", note: str = "", photo=None):
+    """A school reports a vehicle without a school bus permit carrying pupils; the bureau above
+    is told at once (one notice to its safety staff) and sees it in its list."""
+    from campaign_site.generic.attachments import attachment_add, prepare_upload
+
+    from .models import VehicleReport
+
+    if actor is not None and not permissions.can_report_vehicle(actor, organisation):
+        raise DomainError(_("Only the school's staff report a vehicle seen at the school."))
+    if not organisation.is_school:
+        raise DomainError(_("A report of an unlicensed vehicle comes from a school."))
+    plate = re.sub(r"[\s·.\-]", "", plate or "").upper()
+    if not plate:
+        raise DomainError(_("Write the plate number as read, or “unknown”."))
+    if seen_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise DomainError(_("The time seen is in the future."))
+    if not pupils_seen or pupils_seen < 1:
+        raise DomainError(_("How many pupils were seen in the vehicle?"))
+    if not (place or "").strip():
+        raise DomainError(_("Say where the vehicle was seen."))
+    if photo is not None:
+        photo = prepare_upload(photo, images_only=True)  # before the transaction: decoding holds no lock
+    with transaction.atomic():
+        report = VehicleReport(organisation=organisation, plate=plate[:16], seen_at=seen_at, place=place.strip(),
+                               pupils_seen=pupils_seen, vehicle_description=(vehicle_description or "").strip(),
+                               note=(note or "").strip(), reported_by=actor)
+        report._history_user = actor
+        report.full_clean(exclude=["organisation", "reported_by"])
+        report.save()
+        if photo is not None:
+            attachment_add(obj=report, upload=photo, actor=actor, kind="photo", images_only=True,
+                           caption=_("Photo of the vehicle"))
+        if organisation.parent_id:
+            notify(key=f"bus:vehicle_report:{report.pk}",
+                   title=_("%(school)s reports an unlicensed vehicle carrying pupils: %(plate)s")
+                   % {"school": organisation.name, "plate": report.plate},
+                   body=_("%(time)s at %(place)s, %(n)d pupils seen.")
+                   % {"time": timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M"), "place": report.place,
+                      "n": pupils_seen},
+                   url=report.get_absolute_url(), level="danger", organisation=organisation.parent,
+                   roles=(Role.BUREAU_SAFETY,))
+    return report

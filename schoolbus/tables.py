@@ -9,7 +9,21 @@ from campaign_site.accounts.models import Organisation
 from campaign_site.generic.tables import Table
 
 from . import masking
-from .models import REMIND_DAYS, Driver, Escort, HireEvent, Rider, Route, Trip, Vehicle, VehicleStatus, Violation
+from .models import (
+    REMIND_DAYS,
+    Driver,
+    Escort,
+    GateDuty,
+    GateState,
+    HireEvent,
+    Rider,
+    Route,
+    Trip,
+    Vehicle,
+    VehicleReport,
+    VehicleStatus,
+    Violation,
+)
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 STATUS_STYLE = {VehicleStatus.IN_SERVICE: "success", VehicleStatus.SUSPENDED: "warning",
@@ -282,3 +296,58 @@ class HireEventTable(Table):
 
     def value_status(self, value, record):
         return record.get_status_display()
+
+
+GATE_STATE_STYLE = {GateState.SIGNED: "success", GateState.MISSED: "danger", GateState.DUE: "secondary"}
+
+
+class GateDutyTable(Table):
+    date = tables.DateColumn(format="Y-m-d", linkify=True)
+    slot = tables.Column()
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    person = tables.Column(order_by=("person__name",))
+    times = tables.Column(verbose_name=_("time"), empty_values=(), order_by=("starts_at",))
+    state = tables.Column(verbose_name=_("state"))
+    signed_in_at = tables.DateTimeColumn(format="H:i")
+    signed_in_by = tables.Column(order_by=("signed_in_by__full_name",))
+    on_behalf_reason = tables.Column()
+
+    class Meta:
+        model = GateDuty
+        fields = ()
+        sequence = ("date", "slot", "organisation", "person", "times", "state", "signed_in_at", "signed_in_by",
+                    "on_behalf_reason")
+        phone_columns = ("date", "slot", "person", "state")
+        order_by = ("-date",)
+        attrs = {**ATTRS, "data-testid": "gate-table"}
+
+    def render_times(self, record):
+        return f"{record.starts_at:%H:%M}–{record.ends_at:%H:%M}"
+
+    def value_times(self, record):
+        return f"{record.starts_at:%H:%M}–{record.ends_at:%H:%M}"
+
+    def render_state(self, value, record):
+        return format_html('<span class="badge text-bg-{}" data-state="{}">{}</span>',
+                           GATE_STATE_STYLE.get(value, "secondary"), value, GateState(value).label)
+
+    def value_state(self, value):
+        return str(GateState(value).label)
+
+
+class VehicleReportTable(Table):
+    seen_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True)
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    plate = tables.Column()
+    vehicle_description = tables.Column()
+    place = tables.Column()
+    pupils_seen = tables.Column()
+    reported_by = tables.Column(order_by=("reported_by__full_name",))
+
+    class Meta:
+        model = VehicleReport
+        fields = ()
+        sequence = ("seen_at", "organisation", "plate", "vehicle_description", "place", "pupils_seen", "reported_by")
+        phone_columns = ("seen_at", "plate", "pupils_seen")
+        order_by = ("-seen_at",)
+        attrs = {**ATTRS, "data-testid": "vehicle-report-table"}

@@ -43,3 +43,13 @@ urlpatterns = [
     path("hires/<int:pk>/coaches/", views.HireCoachAddView.as_view(), name="hire_coach_add"),
     path("hires/<int:pk>/approve/", views.HireApproveView.as_view(), name="hire_approve"),
 ]
+urlpatterns += [
+    path("gate/", views.GateDutyListView.as_view(), name="gate_list"),
+    path("gate/today/", views.GateTodayView.as_view(), name="gate_today"),
+    path("gate/new/", views.GateRosterView.as_view(), name="gate_create"),
+    path("gate/<int:pk>/", views.GateDutyDetailView.as_view(), name="gate_detail"),
+    path("gate/<int:pk>/sign-in/", views.GateSignInView.as_view(), name="gate_sign_in"),
+    path("unlicensed/", views.VehicleReportListView.as_view(), name="report_list"),
+    path("unlicensed/new/", views.VehicleReportCreateView.as_view(), name="report_create"),
+    path("unlicensed/<int:pk>/", views.VehicleReportDetailView.as_view(), name="report_detail"),
+]

@@ -4,14 +4,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from campaign_site.accounts.models import Organisation
+from campaign_site.accounts.models import Organisation, Role
+from campaign_site.accounts.permissions import person_for
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
@@ -21,16 +23,20 @@ from .filtersets import (
     DriverFilterSet,
     EscortFilterSet,
     FleetFilterSet,
+    GateDutyFilterSet,
     HireEventFilterSet,
     RiderFilterSet,
     RouteFilterSet,
     TripFilterSet,
     VehicleFilterSet,
+    VehicleReportFilterSet,
     ViolationFilterSet,
 )
 from .forms import (
     DriverForm,
     EscortForm,
+    GateRosterForm,
+    GateSignInForm,
     HiredCoachForm,
     HireEventForm,
     RiderForm,
@@ -39,17 +45,32 @@ from .forms import (
     TrackUploadForm,
     TripForm,
     VehicleForm,
+    VehicleReportForm,
     ZoneForm,
 )
-from .models import Driver, Escort, HireEvent, Rider, Route, Trip, Vehicle, Violation
+from .models import (
+    Driver,
+    Escort,
+    GateDuty,
+    GateState,
+    HireEvent,
+    Rider,
+    Route,
+    Trip,
+    Vehicle,
+    VehicleReport,
+    Violation,
+)
 from .tables import (
     DriverTable,
     EscortTable,
     FleetTable,
+    GateDutyTable,
     HireEventTable,
     RiderTable,
     RouteTable,
     TripTable,
+    VehicleReportTable,
     VehicleTable,
     ViolationTable,
 )
@@ -605,3 +626,175 @@ class HireApproveView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("The event with hired coaches was approved."))
         return redirect(event.get_absolute_url())
+
+
+# Gate duty --------------------------------------------------------------------------------------
+
+
+def _can_view_gate(user, obj=None):
+    return permissions.can_view_gate(user)
+
+
+def _can_roster_somewhere(user, obj=None):
+    return permissions.can_roster(user, None)
+
+
+class GateDutyListView(ObjectListView):
+    """The gate roster with each duty's state; missed duties (no sign-in by the end of the slot)
+    in red, for the principal and the bureau to see."""
+
+    model = GateDuty
+    table_class = GateDutyTable
+    filterset_class = GateDutyFilterSet
+    template_name = "schoolbus/gate_list.html"
+    select_related = ("organisation", "person", "signed_in_by")
+    create_url_name = "schoolbus:gate_create"
+    permission = staticmethod(_can_view_gate)
+    title = gettext_lazy("Gate duty")
+
+    def get_queryset(self):
+        return super().get_queryset().with_state()
+
+    def get_export_filename(self):
+        return _("gate-duty")
+
+
+class GateDutyDetailView(ObjectDetailView):
+    model = GateDuty
+    select_related = ("organisation", "person", "signed_in_by", "created_by")
+    template_name = "schoolbus/gate_detail.html"
+    permission = staticmethod(_can_view_gate)
+    detail_fields = ("organisation", "date", "slot", "person", "starts_at", "ends_at", "signed_in_at",
+                     "signed_in_by", "on_behalf_reason", "created_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        duty = self.object
+        ctx["state"] = GateState(duty.state_at())
+        duty.sign = _sign_option(self.request.user, duty, ctx["state"])
+        return ctx
+
+
+def _sign_option(user, duty, state) -> str:
+    """"self", "behalf" or "" : what the user may do with a duty that is still open."""
+    if state != GateState.DUE:
+        return ""
+    if permissions.is_on_duty(user, duty):
+        return "self"
+    return "behalf" if permissions.can_sign_in_for(user, duty) else ""
+
+
+class GateRosterView(ObjectCreateView):
+    model = GateDuty
+    form_class = GateRosterForm
+    permission = staticmethod(_can_roster_somewhere)
+
+    def perform_save(self, form):
+        data = dict(form.cleaned_data)
+        organisation = data.pop("organisation")
+        duties = services.gate_roster(organisation=organisation, actor=self.request.user, **data)
+        messages.success(self.request, _("%(n)d gate duties rostered for %(name)s.")
+                         % {"n": len(duties), "name": data["person"].name})
+        return duties
+
+    def get_success_url(self):
+        return reverse("schoolbus:gate_list")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Roster gate duty")
+        return ctx
+
+
+class GateTodayView(LoginRequiredMixin, View):
+    """The phone page at the gate: today's duties the user signs in for (their own; the safety
+    officer's whole school, to sign on someone's behalf)."""
+
+    template_name = "schoolbus/gate_today.html"
+
+    def get(self, request):
+        if not permissions.can_view_gate(request.user):
+            raise PermissionDenied
+        today = timezone.localdate()
+        person = person_for(request.user)
+        own = Q(person=person) if person is not None else Q(pk__in=[])
+        schools = [m.organisation_id for m in request.user.memberships.filter(is_active=True,
+                                                                             role=Role.SAFETY_OFFICER)]
+        duties = list(GateDuty.objects.visible_to(request.user).filter(date=today)
+                      .filter(own | Q(organisation__in=schools))
+                      .select_related("organisation", "person", "signed_in_by").order_by("slot", "starts_at", "pk"))
+        for duty in duties:
+            duty.state = GateState(duty.state_at())
+            duty.sign = _sign_option(request.user, duty, duty.state)
+        return render(request, self.template_name, {"title": _("Gate duty today"), "today": today, "duties": duties})
+
+
+class GateSignInView(LoginRequiredMixin, View):
+    """POST: sign in for a duty now (the service records the time and checks who and when)."""
+
+    model = GateDuty
+
+    def post(self, request, pk):
+        duty = get_visible_or_404(GateDuty.objects.select_related("organisation", "person"), request.user, pk=pk)
+        if not permissions.can_sign_in(request.user, duty):
+            raise PermissionDenied
+        form = GateSignInForm(request.POST)
+        form.is_valid()
+        try:
+            duty = services.gate_sign_in(duty=duty, actor=request.user, reason=form.cleaned_data.get("reason", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Signed in at %(time)s: %(duty)s.")
+                             % {"time": timezone.localtime(duty.signed_in_at).strftime("%H:%M"), "duty": duty})
+        if request.POST.get("next") == "today":
+            return redirect("schoolbus:gate_today")
+        return redirect(duty.get_absolute_url())
+
+
+# Reports of unlicensed vehicles (黑车) ----------------------------------------------------------
+
+
+def _can_report_somewhere(user, obj=None):
+    return permissions.can_report_vehicle(user, None)
+
+
+class VehicleReportListView(ObjectListView):
+    """Reports of unlicensed vehicles carrying pupils: the school's own, every school's for the bureau."""
+
+    model = VehicleReport
+    table_class = VehicleReportTable
+    filterset_class = VehicleReportFilterSet
+    template_name = "schoolbus/gate_list.html"
+    select_related = ("organisation", "reported_by")
+    create_url_name = "schoolbus:report_create"
+    permission = staticmethod(_can_view_gate)
+    title = gettext_lazy("Unlicensed vehicles reported")
+
+    def get_export_filename(self):
+        return _("unlicensed-vehicle-reports")
+
+
+class VehicleReportDetailView(ObjectDetailView):
+    model = VehicleReport
+    select_related = ("organisation", "reported_by")
+    template_name = "schoolbus/gate_detail.html"
+    permission = staticmethod(_can_view_gate)
+    detail_fields = ("organisation", "plate", "vehicle_description", "seen_at", "place", "pupils_seen", "note",
+                     "reported_by", "reported_at")
+
+
+class VehicleReportCreateView(ObjectCreateView):
+    model = VehicleReport
+    form_class = VehicleReportForm
+    permission = staticmethod(_can_report_somewhere)
+    success_message = gettext_lazy("Reported; the bureau has been told.")
+
+    def perform_save(self, form):
+        data = dict(form.cleaned_data)
+        return services.vehicle_report_file(organisation=data.pop("organisation"), actor=self.request.user, **data)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Report an unlicensed vehicle carrying pupils")
+        return ctx

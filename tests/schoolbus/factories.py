@@ -70,3 +70,23 @@ def trip(school, *, actor=None, **kw):
         if name not in fields:  # (not setdefault: that would make one even when given)
             fields[name] = make(school)
     return services.trip_log(organisation=school, actor=actor, **fields)
+
+
+def gate_duty(school, *, person=None, day=None, slot="arrival", **kw):
+    """One gate duty (today unless `day`), of a new staff member unless `person` is given."""
+    from django.utils import timezone
+
+    from campaign_site.accounts.models import Person
+
+    person = person or Person.objects.create(organisation=school, name=f"值班{next(_n)}")
+    return services.gate_roster(organisation=school, actor=None, person=person, slot=slot,
+                                first_date=day or timezone.localdate(), weekdays_only=False, **kw)[0]
+
+
+def vehicle_report(school, **kw):
+    from django.utils import timezone
+
+    fields = dict(plate=f"豫A{next(_n):05d}", seen_at=timezone.now() - dt.timedelta(hours=1), place="校门东侧路口",
+                  pupils_seen=6, vehicle_description="白色面包车")
+    fields.update(kw)
+    return services.vehicle_report_file(organisation=school, actor=None, **fields)

@@ -1,5 +1,16 @@
 """Objects owned by a school, for the generic access test (another school's user gets 404)."""
-from schoolbus.models import Driver, Escort, HireEvent, Rider, Route, Trip, Vehicle, Violation
+from schoolbus.models import (
+    Driver,
+    Escort,
+    GateDuty,
+    HireEvent,
+    Rider,
+    Route,
+    Trip,
+    Vehicle,
+    VehicleReport,
+    Violation,
+)
 
 from . import factories as bf
 
@@ -26,4 +37,6 @@ OBJECTS = {
     Trip: bf.trip,
     Violation: _violation,
     HireEvent: _hire,
+    GateDuty: bf.gate_duty,
+    VehicleReport: bf.vehicle_report,
 }
