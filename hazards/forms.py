@@ -118,6 +118,11 @@ class HazardEditForm(HazardFieldsMixin, ScopedModelForm):
         self.fields["focus_area"].queryset = _focus_areas(user) | FocusArea.objects.filter(
             pk=self.instance.focus_area_id or 0)
         self.scope_to_school(self.instance.organisation)
+        if self.instance.level == HazardLevel.MAJOR:
+            # Lowering a major hazard is the bureau's decision (hazard_update refuses it too).
+            self.fields["level"].disabled = True
+            self.fields["level"].help_text = _("Only the bureau can lower a major hazard: use “Propose lowering "
+                                               "to general” on the hazard's page.")
 
 
 # Steps of the closed loop -------------------------------------------------------------------
@@ -173,6 +178,28 @@ class ListingForm(forms.Form):
             self.fields["interim_measures"].initial = hazard.interim_measures
             self.fields["watcher"].initial = hazard.watcher_id
             self.fields["bureau_deadline"].initial = hazard.deadline
+
+
+class LevelProposalForm(forms.Form):
+    note = forms.CharField(label=_("Why is it no longer a major hazard?"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("The bureau decides and may re-inspect; until then the hazard stays major."))
+
+
+class LevelDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("lower", _("Lower to a general hazard")), ("keep", _("Keep it major"))])
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Recorded on the hazard's timeline; the school is told."))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if obj is not None and obj.level_proposed_at is None:
+            # Without the school's proposal there is nothing to refuse: the bureau lowers it or leaves the page.
+            self.fields["decision"].choices = self.fields["decision"].choices[:1]
+            self.fields["decision"].initial = "lower"
+
+    def service_kwargs(self):
+        return {"lower": self.cleaned_data["decision"] == "lower", "note": self.cleaned_data["note"]}
 
 
 class BureauDeadlineForm(forms.Form):

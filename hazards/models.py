@@ -232,6 +232,15 @@ OPEN_STATUSES = (
     HazardStatus.REGISTERED, HazardStatus.RECTIFYING, HazardStatus.SUBMITTED,
     HazardStatus.AWAITING_SIGNOFF, HazardStatus.AWAITING_DELISTING,
 )
+# While the school still works on it, a major hazard's level may be reconsidered: lowering it is
+# the bureau's decision (the school proposes, with the reason); a listed one keeps it until delisted.
+LEVEL_DECISION_STATUSES = (
+    HazardStatus.REGISTERED, HazardStatus.RECTIFYING, HazardStatus.SUBMITTED, HazardStatus.AWAITING_SIGNOFF,
+)
+
+
+def _level_reconsiderable(hazard) -> bool:
+    return hazard.level == HazardLevel.MAJOR and not hazard.is_listed
 
 # The closed loop (闭环管理). A transition with a service is a button on the hazard's page
 # (TransitionView); the others are the outcomes those services apply. Who may press each button:
@@ -283,9 +292,26 @@ HAZARD_FLOW = Workflow(
                style="outline-secondary", icon="calendar",
                form="hazards.forms.BureauDeadlineForm", service="hazards.services.hazard_set_bureau_deadline",
                permission="hazards.permissions.can_supervise", done=_("The bureau deadline was set.")),
+    Transition("propose_general", source=LEVEL_DECISION_STATUSES, label=_("Propose lowering to general"),
+               style="outline-secondary", icon="arrow-down-circle",
+               condition=lambda h: _level_reconsiderable(h) and h.level_proposed_at is None,
+               form="hazards.forms.LevelProposalForm", service="hazards.services.hazard_propose_general_level",
+               permission="hazards.permissions.can_propose_lower_level",
+               done=_("The proposal was sent to the bureau, which decides on the level.")),
+    Transition("decide_level", source=LEVEL_DECISION_STATUSES, label=_("Decide on the level"),
+               style="outline-danger", icon="sliders", condition=_level_reconsiderable,
+               button=lambda h: _("Decide on the proposal to lower the level") if h.level_proposed_at
+               else _("Lower to general"),
+               form="hazards.forms.LevelDecisionForm", service="hazards.services.hazard_decide_level",
+               permission="hazards.permissions.can_supervise",
+               done=lambda h: _("The level was lowered to general.") if h.level == HazardLevel.GENERAL
+               else _("The hazard stays major.")),
     subject="hazard",
     events={
         "register": _("Registered"),
+        "propose_general": _("Proposed lowering to general"),
+        "lower_level": _("Level lowered to general by the bureau"),
+        "keep_major": _("The bureau kept the level major"),
         "list": _("Listed for supervision"),
         "bureau_deadline": _("Bureau deadline set"),
         "raise_level": _("Level raised to major"),
@@ -368,6 +394,11 @@ class Hazard(models.Model):
     listing_owner = models.CharField(_("owner"), max_length=120, blank=True)
     listing_funds = models.CharField(_("funds"), max_length=120, blank=True)
     bureau_deadline = models.DateField(_("bureau deadline"), null=True, blank=True)
+    # The school's pending proposal to lower a major hazard to general (the bureau decides).
+    level_proposal = models.TextField(_("reason for lowering the level"), blank=True)
+    level_proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("level change proposed by"),
+                                          null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    level_proposed_at = models.DateTimeField(_("level change proposed at"), null=True, blank=True)
     contingency_plan = models.TextField(_("contingency plan"), blank=True)
     delisted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delisted by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")

@@ -493,10 +493,13 @@ def hazard_list_for_supervision(*, hazard: Hazard, actor, measure: str, owner: s
         hazard.contingency_plan = contingency_plan.strip()
         hazard.interim_measures = interim
         hazard.watcher = watcher
+        # Listing answers a pending proposal to lower the level: the hazard stays major.
+        hazard.level_proposal, hazard.level_proposed_by, hazard.level_proposed_at = "", None, None
         hazard._change_reason = _("Listed for supervision")
         hazard.save(update_fields=[
             "is_listed", "listed_by", "listed_at", "listing_bureau", "listing_measure", "listing_owner",
             "listing_funds", "bureau_deadline", "contingency_plan", "interim_measures", "watcher", "updated_at",
+            "level_proposal", "level_proposed_by", "level_proposed_at",
         ])
         _log(hazard, "list", actor=actor, note=note or _("Listed for supervision, bureau deadline %(date)s")
              % {"date": bureau_deadline})
@@ -530,6 +533,79 @@ def hazard_set_bureau_deadline(*, hazard: Hazard, actor, deadline: datetime.date
     return hazard
 
 
+def _check_level_decidable(hazard: Hazard):
+    if hazard.level != HazardLevel.MAJOR:
+        raise DomainError(_("Only a major hazard's level is decided by the bureau; this one is general."))
+    if hazard.is_listed:
+        raise DomainError(_("A hazard listed for supervision keeps its level until the bureau delists it."))
+    if not HAZARD_FLOW.is_open(hazard, "decide_level"):
+        raise DomainError(_("The level can no longer be reconsidered at this stage."))
+
+
+def _school_leaders(hazard: Hazard) -> dict:
+    return {"organisation": hazard.organisation, "roles": [Role.PRINCIPAL, Role.SAFETY_OFFICER]}
+
+
+def hazard_propose_general_level(*, hazard: Hazard, actor, note: str) -> Hazard:
+    """The school asks the bureau to lower a major hazard to general, with the reason. Nothing
+    changes until the bureau decides (hazard_decide_level); the proposal is on the timeline."""
+    with transaction.atomic():
+        hazard = _lock(hazard)
+        if not perms.can_propose_lower_level(actor, hazard):
+            raise DomainError(_("You may not propose a level change for this hazard."))
+        _check_level_decidable(hazard)
+        if hazard.level_proposed_at is not None:
+            raise DomainError(_("A proposal to lower the level is already waiting for the bureau."))
+        reason = (note or "").strip()
+        if not reason:
+            raise DomainError(_("Please say why the hazard is no longer major."))
+        hazard.level_proposal, hazard.level_proposed_by, hazard.level_proposed_at = reason, actor, timezone.now()
+        hazard._change_reason = _("Proposed lowering to general")
+        hazard.save(update_fields=["level_proposal", "level_proposed_by", "level_proposed_at", "updated_at"])
+        _log(hazard, "propose_general", actor=actor, note=reason)
+        bureau = hazard.organisation.parent
+        if bureau is not None:
+            notify(
+                key=f"hazard:{hazard.pk}:level-proposal:{hazard.level_proposed_at:%Y%m%d%H%M%S}",
+                title=_("%(school)s proposes lowering a major hazard to general: %(title)s")
+                % {"school": hazard.organisation, "title": hazard.title},
+                body=reason, url=hazard.get_absolute_url(), level="warning", organisation=bureau,
+                roles=[Role.BUREAU_SAFETY],
+            )
+    return hazard
+
+
+def hazard_decide_level(*, hazard: Hazard, actor, lower: bool, note: str) -> Hazard:
+    """The bureau's decision on a major hazard's level (on the school's proposal or its own finding),
+    recorded on the timeline with the reason. Lowered to general, the school may close it itself."""
+    with transaction.atomic():
+        hazard = _lock(hazard)
+        if not perms.can_supervise(actor, hazard):
+            raise DomainError(_("Only the bureau's safety staff decide on the level of a major hazard."))
+        _check_level_decidable(hazard)
+        reason = (note or "").strip()
+        if not reason:
+            raise DomainError(_("Please give the reason for the decision; the school reads it on the timeline."))
+        if not lower and hazard.level_proposed_at is None:
+            raise DomainError(_("There is no proposal to refuse: the hazard is major and stays major."))
+        hazard.level_proposal, hazard.level_proposed_by, hazard.level_proposed_at = "", None, None
+        update_fields = ["level_proposal", "level_proposed_by", "level_proposed_at", "updated_at"]
+        if lower:
+            hazard.level = HazardLevel.GENERAL
+            update_fields.append("level")
+        hazard._change_reason = reason
+        hazard.save(update_fields=update_fields)
+        _log(hazard, "lower_level" if lower else "keep_major", actor=actor, note=reason)
+        notify(
+            key=f"hazard:{hazard.pk}:level-decision:{timezone.now():%Y%m%d%H%M%S%f}",
+            title=(_("The bureau lowered %(number)s to a general hazard") if lower
+                   else _("The bureau kept %(number)s a major hazard")) % {"number": hazard.number},
+            body=reason, url=hazard.get_absolute_url(), level="info" if lower else "warning",
+            **_school_leaders(hazard),
+        )
+    return hazard
+
+
 EDITABLE_FIELDS = frozenset({
     "title", "description", "location", "campaign", "focus_area", "check_item", "level", "measures", "deadline",
     "responsible_department", "responsible_person", "funds", "interim_measures", "watcher", "cause_analysis",
@@ -556,6 +632,9 @@ def hazard_update(*, hazard: Hazard, actor, **fields) -> Hazard:
         new_level = fields.get("level", hazard.level)
         if hazard.is_listed and new_level != HazardLevel.MAJOR:
             raise DomainError(_("The bureau has listed this hazard for supervision: its level cannot be lowered."))
+        if old_level == HazardLevel.MAJOR and new_level != HazardLevel.MAJOR:
+            raise DomainError(_("Only the bureau can lower a major hazard to general. Use “Propose lowering to "
+                                "general” on the hazard's page and give the reason; the bureau decides."))
         if hazard.is_listed and ("interim_measures" in fields and not (fields["interim_measures"] or "").strip()
                                  or "watcher" in fields and fields["watcher"] is None):
             raise DomainError(_("Until it is fixed, a listed hazard needs interim control measures and a named "

@@ -79,10 +79,6 @@ def test_school_cannot_lower_level_once_listed(major, bureau_staff, watcher, off
     assert major.level == HazardLevel.MAJOR
 
 
-def test_school_may_lower_level_before_listing(major, officer_a):
-    assert s.hazard_update(hazard=major, actor=officer_a, level=HazardLevel.GENERAL).level == HazardLevel.GENERAL
-
-
 def test_watcher_cannot_be_removed_while_listed(major, bureau_staff, watcher, officer_a):
     _list(major, bureau_staff, watcher)
     with pytest.raises(DomainError):
