@@ -85,6 +85,14 @@ def check_id_number(value: str) -> str:
     return value
 
 
+def birth_date_from_id(id_number: str) -> datetime.date:
+    """The birth date written in an 18-character resident ID number (characters 7 to 14)."""
+    try:
+        return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError as exc:
+        raise DomainError(_("The ID number holds no valid birth date.")) from exc
+
+
 def _save(obj, actor, fields=None):
     obj._history_user = actor
     obj.full_clean(exclude=["organisation", "route", "stop", "vehicle", "driver", "escort", "created_by", "hazard",
@@ -105,7 +113,8 @@ def _apply(obj, fields: dict) -> list[str]:
 # Vehicles -------------------------------------------------------------------------------------
 
 
-def _check_vehicle(vehicle: Vehicle):
+def check_vehicle(vehicle: Vehicle):
+    """The rules every vehicle record keeps (whatever writes it: form, import, admin)."""
     if vehicle.seats is not None and vehicle.seats < MIN_SEATS:
         raise DomainError(_("A school bus has at least %(n)d seats.") % {"n": MIN_SEATS})
     if vehicle.status == VehicleStatus.IN_SERVICE:
@@ -123,7 +132,7 @@ def vehicle_create(*, organisation: Organisation, actor, **fields) -> Vehicle:
     if fields.get("status") == VehicleStatus.SCRAPPED:
         fields["scrapped_on"] = timezone.localdate()
     vehicle = Vehicle(organisation=organisation, **fields)
-    _check_vehicle(vehicle)
+    check_vehicle(vehicle)
     if Vehicle.objects.filter(plate=vehicle.plate).exists():
         raise DomainError(_("A school bus with plate %(plate)s is already on file.") % {"plate": vehicle.plate})
     return _save(vehicle, actor)
@@ -143,7 +152,7 @@ def vehicle_update(*, vehicle: Vehicle, actor, **fields) -> Vehicle:
         if new_status == VehicleStatus.SCRAPPED and vehicle.scrapped_on is None:
             fields["scrapped_on"] = timezone.localdate()
         changed = _apply(vehicle, fields)
-        _check_vehicle(vehicle)
+        check_vehicle(vehicle)
         if changed:
             _save(vehicle, actor, changed)
     return vehicle

@@ -53,3 +53,9 @@ urlpatterns += [
     path("unlicensed/new/", views.VehicleReportCreateView.as_view(), name="report_create"),
     path("unlicensed/<int:pk>/", views.VehicleReportDetailView.as_view(), name="report_detail"),
 ]
+urlpatterns += [
+    path("fleet/vehicles/import/", views.VehicleImportView.as_view(), name="vehicle_import"),
+    path("fleet/drivers/import/", views.DriverImportView.as_view(), name="driver_import"),
+    path("fleet/vehicles/export/", views.fleet_export, {"kind": "vehicles"}, name="vehicles_export"),
+    path("fleet/drivers/export/", views.fleet_export, {"kind": "drivers"}, name="drivers_export"),
+]

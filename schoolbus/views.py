@@ -1,24 +1,37 @@
 """Pages of the school bus records. Thin: parse, call a service or selector, render."""
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from campaign_site.accounts.models import Organisation, Role
 from campaign_site.accounts.permissions import person_for
+from campaign_site.generic.audit import audit_record
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.export import XLSX_MIME
 from campaign_site.generic.scoping import get_visible_or_404
-from campaign_site.generic.views import ObjectCreateView, ObjectDetailView, ObjectEditView, ObjectListView
+from campaign_site.generic.views import (
+    ImportView,
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
 
-from . import gps, masking, permissions, selectors, services
+from . import fleet, gps, masking, permissions, selectors, services
 from .filtersets import (
     DriverFilterSet,
     EscortFilterSet,
@@ -86,6 +99,12 @@ class BusListView(BusViewMixin, ObjectListView):
     def can_create(self):
         return bool(self.create_url_name) and permissions.can_manage_any(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if not permissions.can_manage_any(self.request.user):
+            ctx["import_url_name"] = None  # the import page would refuse them
+        return ctx
+
 
 class BusCreateView(ObjectCreateView):
     def has_permission(self):
@@ -119,6 +138,7 @@ class VehicleListView(BusListView):
     filterset_class = VehicleFilterSet
     select_related = ("organisation",)
     create_url_name = "schoolbus:vehicle_create"
+    import_url_name = "schoolbus:vehicle_import"
     title = gettext_lazy("School buses")
 
 
@@ -167,6 +187,7 @@ class DriverListView(BusListView):
     filterset_class = DriverFilterSet
     select_related = ("organisation",)
     create_url_name = "schoolbus:driver_create"
+    import_url_name = "schoolbus:driver_import"
     title = gettext_lazy("School bus drivers")
 
 
@@ -798,3 +819,69 @@ class VehicleReportCreateView(ObjectCreateView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Report an unlicensed vehicle carrying pupils")
         return ctx
+
+
+# The fleet in Excel: vehicles and drivers (import layout) -------------------------------------
+
+
+class FleetImportView(ImportView):
+    template_name = "schoolbus/fleet_import.html"
+    kind = ""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        org = getattr(self.request, "organisation", None)
+        if org is not None and org.is_school:
+            initial["school"] = org.pk
+        return initial
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["kind"] = self.kind
+        ctx["export_url"] = reverse(f"schoolbus:{self.kind}_export")
+        return ctx
+
+
+class VehicleImportView(FleetImportView):
+    importer_class = fleet.VehicleImporter
+    success_url_name = "schoolbus:vehicle_list"
+    kind = "vehicles"
+
+
+class DriverImportView(FleetImportView):
+    importer_class = fleet.DriverImporter
+    success_url_name = "schoolbus:driver_list"
+    kind = "drivers"
+
+
+@login_required
+def fleet_export(request, kind):
+    """The school's vehicles or drivers as .xlsx in the import layout (?school=<pk>; a keeper of
+    one school gets theirs). Only for whoever keeps the school's bus records: the file carries
+    the drivers' full ID numbers."""
+    schools = permissions.schools_managed_by(request.user)
+    pk = request.GET.get("school", "")
+    if pk:
+        school = get_visible_or_404(Organisation.objects.schools(), request.user, pk=pk) if pk.isdigit() else None
+        if school is None:
+            raise Http404
+        if not permissions.can_manage(request.user, school):
+            raise PermissionDenied
+    else:
+        choices = list(schools[:301])
+        if not choices:
+            raise PermissionDenied
+        if len(choices) > 1:
+            return render(request, "schoolbus/fleet_export.html", {
+                "title": _("Export the fleet (Excel)"), "schools": choices, "kind": kind})
+        school = choices[0]
+    buf = io.BytesIO()
+    count = fleet.fleet_write(buf, school=school, kind=kind)
+    audit_record("export", request=request, organisation=school,
+                 detail=_("%(school)s %(kind)s, import layout, %(count)d rows")
+                 % {"school": school.name, "kind": kind, "count": count})
+    label = _("school buses") if kind == "vehicles" else _("school bus drivers")
+    name = f"{school.name}-{label}-{timezone.localtime():%Y%m%d}.xlsx"
+    response = HttpResponse(buf.getvalue(), content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(name)}"
+    return response
