@@ -3,7 +3,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.accounts.models import Organisation, OrgKind
+from campaign_site.accounts.filtersets import school_filter
+from campaign_site.generic.filtersets import ScopedFilterSet
 
 from .models import (
     Cabinet,
@@ -21,7 +22,7 @@ from .models import (
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
-class ChemicalFilterSet(django_filters.FilterSet):
+class ChemicalFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name, alias or CAS"), method="search")
     storage_class = django_filters.ChoiceFilter(label=_("storage class"), choices=StorageClass.choices)
     controlled = django_filters.ChoiceFilter(label=_("Double management"), choices=YES_NO, method="filter_controlled")
@@ -51,20 +52,10 @@ class ChemicalFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class SchoolScopedFilterSet(django_filters.FilterSet):
+class SchoolScopedFilterSet(ScopedFilterSet):
     """The "school" filter lists the schools the user sees; shown only to someone above one school."""
 
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.none(), label=_("School"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        if user is None or not (user.is_superuser or user.memberships.filter(
-                is_active=True).exclude(organisation__kind=OrgKind.SCHOOL).exists()):
-            self.filters.pop("organisation")
-        else:
-            self.filters["organisation"].queryset = Organisation.objects.schools().visible_to(user) \
-                .only("pk", "name", "path")
+    organisation = school_filter()
 
 
 class RoomFilterSet(SchoolScopedFilterSet):
@@ -88,17 +79,11 @@ class ContainerFilterSet(SchoolScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name, CAS or lot"), method="search")
     status = django_filters.ChoiceFilter(choices=ContainerStatus.choices, label=_("status"))
     controlled = django_filters.ChoiceFilter(label=_("Double management"), choices=YES_NO, method="filter_controlled")
-    cabinet = django_filters.ModelChoiceFilter(queryset=Cabinet.objects.none(), label=_("cabinet"))
+    cabinet = django_filters.ModelChoiceFilter(queryset=Cabinet.objects.select_related("room"), label=_("cabinet"))
 
     class Meta:
         model = Container
         fields = ["q", "organisation", "cabinet", "status", "controlled"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        if user is not None:
-            self.filters["cabinet"].queryset = Cabinet.objects.visible_to(user).select_related("room")
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.accounts.models import Organisation
+from campaign_site.accounts.filtersets import organisation_filter, school_filter
 from campaign_site.campaigns.models import Campaign, FocusArea
+from campaign_site.generic.filtersets import ScopedFilterSet
 
 from .models import (
     OPEN_STATUSES,
@@ -24,64 +25,22 @@ DATE = {"type": "date"}
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
-def _user(filterset):
-    request = getattr(filterset, "request", None)
-    return getattr(request, "user", None)
-
-
-# Above this many schools a drop-down is unusable (and slow to render): search by name or code.
-SCHOOL_SELECT_LIMIT = 300
-
-
-def _filter_school_text(queryset, name, value):
-    value = value.strip()
-    if not value:
-        return queryset
-    return queryset.filter(Q(**{f"{name}__name__icontains": value}) | Q(**{f"{name}__code": value}))
-
-
-def _scope_schools(filterset, name="organisation"):
-    """The school filter lists the schools the user sees; a school user gets no school filter.
-    A city-wide bureau with thousands of schools gets a search box instead of a drop-down."""
-    user = _user(filterset)
-    if name not in filterset.filters:
-        return
-    if user is None:
-        filterset.filters.pop(name)
-        return
-    schools = Organisation.objects.schools().visible_to(user).only("pk", "name", "path")
-    if not (user.is_superuser or any(m.organisation.is_bureau for m in
-                                     user.memberships.filter(is_active=True).select_related("organisation"))):
-        filterset.filters.pop(name)
-        return
-    if schools.count() > SCHOOL_SELECT_LIMIT and not (filterset.data or {}).get(name, "").isdigit():
-        text = django_filters.CharFilter(field_name=name, method=_filter_school_text,
-                                         label=_("School (name or code)"))
-        text.parent, text.model = filterset, filterset._meta.model
-        filterset.filters[name] = text
-    else:
-        filterset.filters[name].queryset = schools
-
-
-def _focus_areas(user):
-    if user is None:
-        return FocusArea.objects.none()
-    campaigns = Campaign.objects.visible_to(user).live()
-    return FocusArea.objects.filter(campaign__in=campaigns).select_related("campaign").order_by(
+def _live_focus_areas(request=None):
+    return FocusArea.objects.filter(campaign__in=Campaign.objects.live()).select_related("campaign").order_by(
         "-campaign__start", "order")
 
 
-class HazardFilterSet(django_filters.FilterSet):
+class HazardFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   widget=forms.TextInput(attrs={"placeholder": _("Number, hazard or location")}))
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.none(), label=_("School"))
+    organisation = school_filter()
     status = django_filters.ChoiceFilter(
         method="filter_status", label=_("Status"),
         choices=[("open", _("Open (not closed)")), *HazardStatus.choices],
     )
     level = django_filters.ChoiceFilter(choices=HazardLevel.choices, label=_("Level"))
     overdue = django_filters.ChoiceFilter(method="filter_overdue", label=_("Overdue"), choices=YES_NO)
-    focus_area = django_filters.ModelChoiceFilter(queryset=FocusArea.objects.none(), label=_("Focus area"))
+    focus_area = django_filters.ModelChoiceFilter(queryset=_live_focus_areas, label=_("Focus area"))
     source = django_filters.ChoiceFilter(choices=HazardSource.choices, label=_("Source"))
     deadline_from = django_filters.DateFilter(method="filter_deadline_from", label=_("Deadline from"),
                                               widget=forms.DateInput(attrs=DATE))
@@ -98,11 +57,6 @@ class HazardFilterSet(django_filters.FilterSet):
     class Meta:
         model = Hazard
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _scope_schools(self)
-        self.filters["focus_area"].queryset = _focus_areas(_user(self))
 
     def _due(self, queryset):
         return queryset if "due" in queryset.query.annotations else queryset.with_effective_deadline()
@@ -145,9 +99,9 @@ class HazardFilterSet(django_filters.FilterSet):
         return queryset.filter(is_recurring=(value == "true"))
 
 
-class InspectionFilterSet(django_filters.FilterSet):
+class InspectionFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.none(), label=_("School"))
+    organisation = school_filter()
     kind = django_filters.ChoiceFilter(choices=InspectionKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label=_("Status"))
     date_from = django_filters.DateFilter(field_name="planned_for", lookup_expr="gte", label=_("From"),
@@ -159,14 +113,10 @@ class InspectionFilterSet(django_filters.FilterSet):
         model = Inspection
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _scope_schools(self)
 
-
-class AccountabilityFilterSet(django_filters.FilterSet):
+class AccountabilityFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"))
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.none(), label=_("Organisation"))
+    organisation = organisation_filter()
     decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("From"),
                                              widget=forms.DateInput(attrs=DATE))
     decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("To"),
@@ -177,14 +127,6 @@ class AccountabilityFilterSet(django_filters.FilterSet):
     class Meta:
         model = AccountabilityRecord
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is None:
-            self.filters.pop("organisation")
-        else:
-            self.filters["organisation"].queryset = Organisation.objects.visible_to(user)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Department, Organisation, Person, User
 from campaign_site.campaigns.models import Campaign, CheckItem, FocusArea
-from campaign_site.generic.forms import DateInput, ScopedFormMixin, ScopedModelForm, UploadField
+from campaign_site.generic.forms import DateInput, ScopedForm, ScopedFormMixin, ScopedModelForm, UploadField
 
 from .models import (
     AccountabilityRecord,
@@ -49,7 +49,8 @@ def _focus_areas(user):
 
 
 class HazardFieldsMixin:
-    """Scopes the people/department choices to the hazard's school once it is known."""
+    """Narrows the people/department choices to the hazard's school once it is known (used with
+    ScopedModelForm, which keeps them within what the user sees)."""
 
     def scope_to_school(self, school):
         if school is None:
@@ -160,7 +161,7 @@ class DelistForm(forms.Form):
         return {"passed": self.cleaned_data["result"] == "pass", "note": self.cleaned_data["note"]}
 
 
-class ListingForm(forms.Form):
+class ListingForm(ScopedForm):
     measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label=_("Owner"), max_length=120)
     funds = forms.CharField(label=_("Funds"), max_length=120)
@@ -170,8 +171,8 @@ class ListingForm(forms.Form):
     watcher = forms.ModelChoiceField(label=_("Watcher"), queryset=Person.objects.none())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, obj=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, obj=None, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         hazard = obj
         if hazard is not None:
             self.fields["watcher"].queryset = Person.objects.filter(organisation=hazard.organisation)
@@ -243,7 +244,7 @@ class InspectionForm(ScopedFormMixin, forms.Form):
         return [line.strip() for line in self.cleaned_data["extra_items"].splitlines() if line.strip()]
 
 
-class ItemResultForm(forms.Form):
+class ItemResultForm(ScopedForm):
     item = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.ChoiceField(label=_("Result"), widget=forms.RadioSelect,
                                choices=[(ItemResult.PASS, ItemResult.PASS.label), (ItemResult.FAIL, ItemResult.FAIL.label),
@@ -261,8 +262,8 @@ class ItemResultForm(forms.Form):
     responsible_person = forms.ModelChoiceField(label=_("Responsible person"), required=False,
                                                 queryset=Person.objects.none())
 
-    def __init__(self, *args, inspection=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, inspection=None, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         if inspection is not None:
             self.fields["responsible_person"].queryset = Person.objects.filter(organisation=inspection.organisation)
             self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=7)

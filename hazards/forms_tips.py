@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.accounts.models import Department, Organisation, Person
-from campaign_site.generic.forms import DateInput, UploadField
+from campaign_site.accounts.filtersets import school_filter
+from campaign_site.accounts.models import Department, Person
+from campaign_site.generic.filtersets import ScopedFilterSet
+from campaign_site.generic.forms import DateInput, ScopedForm, UploadField
 
 from .models import HazardLevel, Tip, TipStatus
 from .tips import public_schools, tracking_code_display
@@ -74,7 +76,7 @@ class TipStatusForm(forms.Form):
 # -- triage ------------------------------------------------------------------------------------
 
 
-class TipAcceptForm(forms.Form):
+class TipAcceptForm(ScopedForm):
     title = forms.CharField(label=_("Hazard"), max_length=200)
     location = forms.CharField(label=_("Location"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL)
@@ -89,7 +91,7 @@ class TipAcceptForm(forms.Form):
                                                 queryset=Person.objects.none())
 
     def __init__(self, *args, tip: Tip, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         school = tip.organisation
         self.fields["responsible_department"].queryset = Department.objects.filter(organisation=school)
         self.fields["responsible_person"].queryset = Person.objects.filter(organisation=school)
@@ -124,20 +126,14 @@ class TipRejectForm(forms.Form):
 # -- list --------------------------------------------------------------------------------------
 
 
-class TipFilterSet(django_filters.FilterSet):
+class TipFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=TipStatus.choices)
-    organisation = django_filters.ModelChoiceFilter(label=_("School"), queryset=Organisation.objects.none())
+    organisation = school_filter()
 
     class Meta:
         model = Tip
         fields = ["q", "status", "organisation"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            self.filters["organisation"].queryset = Organisation.objects.schools().visible_to(user)
 
     def search(self, queryset, name, value):
         from django.db.models import Q

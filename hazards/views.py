@@ -269,7 +269,7 @@ class InspectionActionView(LoginRequiredMixin, View):
                     if item is None:
                         raise DomainError(_("This check item is not part of the inspection."))
                     anchor = f"#item-{item.pk}"
-                    form = ItemResultForm(request.POST, request.FILES, inspection=inspection)
+                    form = ItemResultForm(request.POST, request.FILES, inspection=inspection, user=user)
                     if not form.is_valid():
                         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
                         raise DomainError(errors)

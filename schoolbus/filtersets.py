@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.accounts.filtersets import school_filter
 from campaign_site.accounts.models import Organisation
+from campaign_site.generic.filtersets import ScopedFilterSet
 
 from .models import (
     Driver,
@@ -28,20 +30,10 @@ from .models import (
 DATE = {"type": "date"}
 
 
-class SchoolScopedFilterSet(django_filters.FilterSet):
+class SchoolScopedFilterSet(ScopedFilterSet):
     """The "school" filter lists the schools the user sees; shown only to someone above one school."""
 
-    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.none(), label=_("School"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        schools = Organisation.objects.schools().visible_to(user) if user is not None else Organisation.objects.none()
-        if user is None or not (user.is_superuser or user.memberships.filter(
-                is_active=True, organisation__kind__in=["city_bureau", "district_bureau"]).exists()):
-            self.filters.pop("organisation")
-        else:
-            self.filters["organisation"].queryset = schools.only("pk", "name", "path")
+    organisation = school_filter()
 
 
 class VehicleFilterSet(SchoolScopedFilterSet):
@@ -85,17 +77,11 @@ class RouteFilterSet(SchoolScopedFilterSet):
 class RiderFilterSet(SchoolScopedFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   widget=forms.TextInput(attrs={"placeholder": _("Pupil, class or guardian")}))
-    route = django_filters.ModelChoiceFilter(queryset=Route.objects.none(), label=_("Route"))
+    route = django_filters.ModelChoiceFilter(queryset=Route.objects.all(), label=_("Route"))
 
     class Meta:
         model = Rider
         fields = ["q", "organisation", "route", "is_active"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        if user is not None:
-            self.filters["route"].queryset = Route.objects.visible_to(user)
 
     def filter_q(self, qs, name, value):
         return qs.filter(Q(name__icontains=value) | Q(grade_class__icontains=value) | Q(guardian_name__icontains=value))
@@ -126,7 +112,7 @@ class ViolationFilterSet(SchoolScopedFilterSet):
         fields = ["organisation", "kind", "date_from", "date_to"]
 
 
-class FleetFilterSet(django_filters.FilterSet):
+class FleetFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("School (name or code)"))
 
     class Meta:

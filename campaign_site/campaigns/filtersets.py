@@ -3,13 +3,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation, SchoolType
+from campaign_site.generic.filtersets import ScopedFilterSet
 
 from .models import Activity, ActivityKind, Campaign, CampaignStatus, PlanStatus
 from .selectors import Timeliness
 from .similarity import COPY_THRESHOLD
 
 
-class CampaignFilterSet(django_filters.FilterSet):
+class CampaignFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CampaignStatus.choices)
 
@@ -22,7 +23,7 @@ class CampaignFilterSet(django_filters.FilterSet):
                          | Q(document_number__icontains=value) | Q(issuer_name__icontains=value))
 
 
-class PlanOverviewFilterSet(django_filters.FilterSet):
+class PlanOverviewFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("School"), method="search")
     school_type = django_filters.ChoiceFilter(label=_("School type"), choices=SchoolType.choices)
     timeliness = django_filters.ChoiceFilter(label=_("Submission"), choices=Timeliness.choices, method="by_time")
@@ -50,23 +51,18 @@ class PlanOverviewFilterSet(django_filters.FilterSet):
         return qs.filter(Q(plan_similarity__lt=COPY_THRESHOLD) | Q(plan_similarity__isnull=True))
 
 
-class ActivityFilterSet(django_filters.FilterSet):
+class ActivityFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte",
                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte",
                                         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.none())
+    campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.live())
 
     class Meta:
         model = Activity
         fields = ["q", "kind", "date_from", "date_to", "campaign"]
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        if request is not None:
-            self.filters["campaign"].queryset = Campaign.objects.live().visible_to(request.user)
 
     def search(self, qs, name, value):
         return qs.filter(Q(topic__icontains=value) | Q(organisation__name__icontains=value))

@@ -1,21 +1,59 @@
+import functools
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .filtersets import scope_choices
+
 
 class ScopedFormMixin:
-    """Every model choice offered to a user is limited to what that user may see."""
+    """Every model choice offered to a user is limited to what that user may see.
+
+    The form takes `user=`; after the form's (and every subclass's) `__init__` has run, each
+    ModelChoiceField / ModelMultipleChoiceField whose queryset has `visible_to` is narrowed to
+    `queryset.visible_to(user)`, also a queryset the subclass set itself (e.g. "the people of the
+    hazard's school"): a choice can never offer another school's object, and the form only accepts
+    what it offers. Without a user those choices are empty. Models without `visible_to` are shared
+    reference data (e.g. the chemicals catalogue) and are left as declared.
+    """
 
     def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
         self.user = user
+        super().__init__(*args, **kwargs)
+        self.scope_choices()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_scopes_choices", False):
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kwargs):
+            init(self, *args, **kwargs)
+            self.scope_choices()
+
+        __init__._scopes_choices = True
+        cls.__init__ = __init__
+
+    def scope_choices(self):
+        user = self.user if getattr(self.user, "is_authenticated", False) else None
         for field in self.fields.values():
-            qs = getattr(field, "queryset", None)
-            if user is not None and qs is not None and hasattr(qs, "visible_to"):
-                field.queryset = qs.visible_to(user)
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or not hasattr(queryset, "visible_to"):
+                continue
+            if queryset is getattr(field, "_scoped_queryset", None):
+                continue  # already narrowed
+            field.queryset = scope_choices(queryset, user)
+            field._scoped_queryset = field.queryset
 
 
 class ScopedModelForm(ScopedFormMixin, forms.ModelForm):
-    pass
+    """A ModelForm whose model choices are scoped to `user` (see ScopedFormMixin)."""
+
+
+class ScopedForm(ScopedFormMixin, forms.Form):
+    """A Form whose model choices are scoped to `user` (see ScopedFormMixin)."""
 
 
 class DateInput(forms.DateInput):
