@@ -1,5 +1,6 @@
 """Filters of the chemicals lists (declarations)."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,8 @@ from .models import (
     Container,
     ContainerStatus,
     DrugPrecursorCategory,
+    Movement,
+    MovementKind,
     RoomKind,
     StorageClass,
     controlled_q,
@@ -98,3 +101,23 @@ class ContainerFilterSet(SchoolScopedFilterSet):
         if value == "false":
             return queryset.exclude(controlled_q("chemical__"))
         return queryset
+
+
+class MovementFilterSet(SchoolScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name or CAS"), method="search")
+    kind = django_filters.ChoiceFilter(choices=MovementKind.choices, label=_("movement"))
+    controlled = django_filters.BooleanFilter(label=_("double management"))
+    since = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("From"),
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("To"),
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = Movement
+        fields = ["q", "organisation", "kind", "controlled", "since", "until"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(chemical__name_zh__icontains=value) | Q(chemical__cas=value))

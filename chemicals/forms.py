@@ -7,7 +7,7 @@ from campaign_site.accounts.models import Organisation
 from campaign_site.generic.forms import DateInput, ScopedModelForm
 
 from . import permissions
-from .models import Cabinet, ChemicalRoom, Container
+from .models import Cabinet, ChemicalRoom, Container, Unit
 
 
 class SchoolFieldMixin:
@@ -76,3 +76,40 @@ class ContainerForm(SchoolFieldMixin, ScopedModelForm):
             .select_related("room")
         if self.instance.pk is None:
             self.add_school_field()
+
+
+class MovementForm(forms.Form):
+    """Book a movement out of (or back into) one container."""
+
+    kind = forms.ChoiceField(label=_("movement"))
+    quantity = forms.DecimalField(label=_("quantity"), max_digits=14, decimal_places=3,
+                                  help_text=_("For a count adjustment: the difference found, negative when "
+                                              "less was found than the books say."))
+    unit = forms.ChoiceField(label=_("unit"), choices=Unit.choices)
+    occurred_at = forms.DateTimeField(label=_("time"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                      help_text=_("Empty: now."))
+    counterparty = forms.ModelChoiceField(label=_("received or returned by"), required=False,
+                                          queryset=get_user_model().objects.none())
+    counterparty_name = forms.CharField(label=_("received or returned by (name)"), max_length=100, required=False)
+    reason = forms.CharField(label=_("reason or purpose"), max_length=300, required=False)
+    reference = forms.CharField(label=_("reference"), max_length=100, required=False,
+                                help_text=_("Requisition, delivery note or count number"))
+    equipment = forms.CharField(label=_("measured with"), max_length=100, required=False,
+                                help_text=_("e.g. electronic balance 0.01 g, 100 mL measuring cylinder"))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, container=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import RECORDABLE_KINDS
+
+        self.fields["kind"].choices = [(k.value, k.label) for k in RECORDABLE_KINDS]
+        if container is not None:
+            self.fields["unit"].initial = container.unit
+            self.fields["counterparty"].queryset = get_user_model().objects.filter(
+                is_active=True, memberships__organisation=container.organisation_id,
+                memberships__is_active=True).distinct().order_by("full_name", "pk")
+
+
+class ReverseForm(forms.Form):
+    note = forms.CharField(label=_("Why is this entry reversed?"), widget=forms.Textarea(attrs={"rows": 2}))

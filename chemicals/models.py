@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign_site.generic.ledger import QUANTITY_DIGITS, QUANTITY_PLACES
+from campaign_site.generic.ledger import QUANTITY_DIGITS, QUANTITY_PLACES, Balance, LedgerEntry
 from campaign_site.generic.models import OrganisationOwned
 
 from .cas import validate_cas
@@ -319,3 +319,99 @@ class Container(OrganisationOwned):
 
     def get_absolute_url(self):
         return reverse("chemicals:container_detail", args=[self.pk])
+
+
+# -- the books: an append-only ledger of movements, a balance per container -------------------------
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt (入库)")
+    ISSUE = "issue", _("Issue (领用)")
+    RETURN = "return", _("Return of leftover (归还)")
+    CONSUMPTION = "consumption", _("Consumption (消耗)")
+    WASTE = "waste", _("Waste (废弃)")
+    SCRAP = "scrap", _("Scrap (报废)")
+    TRANSFER_OUT = "transfer_out", _("Transfer out (调出)")
+    COUNT = "count", _("Count adjustment (盘点)")
+
+
+# +1 books into the container, -1 out of it; a count adjustment carries its own sign.
+KIND_SIGN = {
+    MovementKind.RECEIPT: 1, MovementKind.RETURN: 1,
+    MovementKind.ISSUE: -1, MovementKind.CONSUMPTION: -1, MovementKind.WASTE: -1, MovementKind.SCRAP: -1,
+    MovementKind.TRANSFER_OUT: -1, MovementKind.COUNT: 0,
+}
+IN_KINDS = [k for k, s in KIND_SIGN.items() if s > 0]
+OUT_KINDS = [k for k, s in KIND_SIGN.items() if s < 0]
+
+
+class ContainerStock(Balance):
+    """What is left in a container (in its unit), moved only by posting a `Movement`."""
+
+    container = models.OneToOneField(Container, verbose_name=_("container"), on_delete=models.PROTECT,
+                                     related_name="stock")
+
+    class Meta(Balance.Meta):
+        verbose_name = _("stock")
+        verbose_name_plural = _("stock")
+
+
+class Movement(LedgerEntry):
+    """One line of the books (领、用、剩、废、耗): never changed or deleted; a correction is a
+    reversing entry. `quantity` is signed and in the container's unit; `base_quantity` the same
+    in g or mL, for the general ledger across containers of different sizes."""
+
+    balance_model = ContainerStock
+
+    container = models.ForeignKey(Container, verbose_name=_("container"), on_delete=models.PROTECT,
+                                  related_name="movements")
+    chemical = models.ForeignKey(Chemical, verbose_name=_("chemical"), on_delete=models.PROTECT,
+                                 related_name="movements")
+    kind = models.CharField(_("movement"), max_length=20, choices=MovementKind.choices)
+    entered_quantity = models.DecimalField(_("quantity as entered"), max_digits=QUANTITY_DIGITS,
+                                           decimal_places=QUANTITY_PLACES)
+    entered_unit = models.CharField(_("unit as entered"), max_length=4, choices=Unit.choices)
+    base_quantity = models.DecimalField(_("quantity in g or mL"), max_digits=QUANTITY_DIGITS + 3,
+                                        decimal_places=QUANTITY_PLACES)
+    base_unit = models.CharField(_("base unit"), max_length=4, choices=Unit.choices)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    counterparty = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received or returned by"),
+                                     null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    counterparty_name = models.CharField(_("received or returned by (name)"), max_length=100, blank=True)
+    reason = models.CharField(_("reason or purpose"), max_length=300, blank=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True,
+                                 help_text=_("Requisition, delivery note or count number"))
+    equipment = models.CharField(_("measured with"), max_length=100, blank=True,
+                                 help_text=_("e.g. electronic balance 0.01 g, 100 mL measuring cylinder"))
+    controlled = models.BooleanField(_("double management"), default=False)
+    second_person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("second custodian"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(LedgerEntry.Meta):
+        verbose_name = _("movement")
+        verbose_name_plural = _("movements")
+        ordering = ["occurred_at", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "chemical", "occurred_at"], name="chem_move_org_chem_time"),
+            models.Index(fields=["container", "occurred_at"], name="chem_move_container_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(second_person__isnull=True) | models.Q(created_by__isnull=True)
+                | ~models.Q(second_person=models.F("created_by")),
+                name="chemicals_movement_two_different_people",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(controlled=False) | models.Q(second_person__isnull=False),
+                name="chemicals_movement_controlled_has_second_person",
+            ),
+            models.CheckConstraint(condition=~models.Q(quantity=0), name="chemicals_movement_not_zero"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.chemical.name_zh} {self.quantity} {self.container.unit}"
+
+    def get_absolute_url(self):
+        return reverse("chemicals:movement_detail", args=[self.pk])
+
+    def balance_key(self):
+        return {"container": self.container}

@@ -1,21 +1,39 @@
-"""Every write of a school's chemicals: rooms, cabinets and containers.
+"""Every write of a school's chemicals: rooms, cabinets, containers and the books.
 
 Public API (keyword-only; each one transaction; DomainError says why it refused):
-`room_create`, `room_update`, `cabinet_create`, `cabinet_update`, `container_create`,
-`container_update`.
+`room_create`, `room_update`, `cabinet_create`, `cabinet_update`, `container_create` (books the
+receipt), `container_update`, `movement_record` (领用、归还、消耗、废弃、报废、调出、盘点),
+`movement_reverse` (the correcting entry).
 """
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign_site.accounts.models import Membership, Organisation
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.ledger import QUANTITY_PLACES, format_quantity, ledger_post
 from campaign_site.generic.services import model_update
 
 from . import permissions
-from .models import Cabinet, ChemicalRoom, Container, ContainerStatus
+from .models import (
+    KIND_SIGN,
+    UNIT_FACTORS,
+    Cabinet,
+    ChemicalRoom,
+    Container,
+    ContainerStatus,
+    ContainerStock,
+    Movement,
+    MovementKind,
+    Unit,
+    convert,
+)
 
 ROOM_FIELDS = frozenset({"name", "kind", "location", "hazard_sign", "note", "is_active"})
 CABINET_FIELDS = frozenset({"room", "code", "kind", "hazard_sign", "controlled", "key_holder_1", "key_holder_2",
@@ -149,8 +167,8 @@ def _check_container(container: Container):
 
 
 def container_create(*, organisation: Organisation, actor, chemical, cabinet, unit, size, received_on,
-                     **fields) -> Container:
-    """Put a new container on file in its cabinet and place (定柜定位)."""
+                     reference: str = "", equipment: str = "", **fields) -> Container:
+    """Put a new container on file in its cabinet and place (定柜定位) and book its receipt (入库)."""
     _check_keep(actor, organisation)
     unknown = set(fields) - CONTAINER_FIELDS
     if unknown:
@@ -165,6 +183,12 @@ def container_create(*, organisation: Organisation, actor, chemical, cabinet, un
         container.cabinet = cabinet
         _check_container(container)
         _save(container, actor)
+        today = timezone.localdate()
+        occurred_at = timezone.now() if received_on >= today else timezone.make_aware(
+            datetime.datetime.combine(received_on, datetime.time(8, 0)))
+        _post(container=container, kind=MovementKind.RECEIPT, delta=Decimal(size), entered_quantity=Decimal(size),
+              entered_unit=unit, actor=actor, occurred_at=occurred_at, reference=reference, equipment=equipment,
+              counterparty_name=fields.get("supplier", ""), reason=_("Received"))
     return container
 
 
@@ -182,3 +206,133 @@ def container_update(*, container: Container, actor, **fields) -> Container:
         _check_container(probe)
         model_update(instance=container, data=fields, allowed=CONTAINER_FIELDS, actor=actor)
     return container
+
+
+# The books -------------------------------------------------------------------------------------
+
+STEP = Decimal(1).scaleb(-QUANTITY_PLACES)
+CLOSED_STATUSES = (ContainerStatus.SCRAPPED, ContainerStatus.TRANSFERRED)
+RECORDABLE_KINDS = tuple(k for k in MovementKind if k != MovementKind.RECEIPT)
+
+
+def in_container_unit(container: Container, quantity, unit: str) -> Decimal:
+    """`quantity` `unit` in the container's unit, exactly to the ledger's places (else refused)."""
+    try:
+        value = convert(quantity, unit, container.unit)
+    except (ValueError, KeyError):
+        raise DomainError(_("%(unit)s cannot be booked against a container kept in %(container_unit)s.")
+                          % {"unit": unit, "container_unit": container.unit})
+    exact = value.quantize(STEP)
+    if exact != value:
+        raise DomainError(_("%(q)s %(unit)s is finer than the books keep (%(step)s %(container_unit)s).")
+                          % {"q": format_quantity(quantity), "unit": unit, "step": format_quantity(STEP),
+                             "container_unit": container.unit})
+    return exact
+
+
+def _base(container: Container, delta: Decimal) -> tuple[Decimal, str]:
+    dimension, factor = UNIT_FACTORS[Unit(container.unit)]
+    return delta * factor, (Unit.GRAM if dimension == "mass" else Unit.MILLILITRE)
+
+
+def _post(*, container: Container, kind, delta: Decimal, entered_quantity, entered_unit, actor, occurred_at=None,
+          reason="", reference="", equipment="", counterparty=None, counterparty_name="", second_person=None,
+          reverses=None, note="") -> Movement:
+    """Post one line of the books and move the container's balance (locked, never below zero)."""
+    if delta == 0:
+        raise DomainError(_("Nothing to book: the quantity is zero."))
+    base_quantity, base_unit = _base(container, delta)
+    movement = Movement(
+        organisation_id=container.organisation_id, container=container, chemical_id=container.chemical_id,
+        kind=kind, quantity=delta, entered_quantity=entered_quantity, entered_unit=entered_unit,
+        base_quantity=base_quantity, base_unit=base_unit, occurred_at=occurred_at or timezone.now(),
+        counterparty=counterparty, counterparty_name=counterparty_name or "", reason=reason or "",
+        reference=reference or "", equipment=equipment or "", controlled=second_person is not None,
+        second_person=second_person, reverses=reverses, note=note or "",
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            ledger_post(entry=movement)
+    except IntegrityError as exc:
+        raise DomainError(_("The books refused this entry (%(detail)s).") % {"detail": exc})
+    _settle_status(container, kind, actor)
+    return movement
+
+
+def _settle_status(container: Container, kind, actor) -> None:
+    left = ContainerStock.objects.get(container=container).quantity
+    if left == 0:
+        status = {MovementKind.SCRAP: ContainerStatus.SCRAPPED,
+                  MovementKind.TRANSFER_OUT: ContainerStatus.TRANSFERRED}.get(kind, ContainerStatus.EMPTY)
+    else:
+        status = ContainerStatus.IN_STOCK
+    if status != container.status:
+        model_update(instance=container, data={"status": status}, allowed={"status"}, actor=actor)
+
+
+def _lock_container(container: Container) -> Container:
+    return Container.objects.select_for_update(of=("self",)).select_related("chemical").get(pk=container.pk)
+
+
+def movement_prepare(*, container: Container, kind, quantity, unit=None, actor) -> tuple[Container, Decimal]:
+    """Check a movement before it is booked (or asked for): returns the container and the signed
+    quantity in its unit."""
+    _check_keep(actor, container.organisation)
+    if kind not in RECORDABLE_KINDS:
+        raise DomainError(_("A receipt is booked by putting a new container on file."))
+    if container.status in CLOSED_STATUSES:
+        raise DomainError(_("This container is %(status)s: nothing moves in or out of it any more.")
+                          % {"status": container.get_status_display()})
+    quantity = Decimal(quantity)
+    unit = unit or container.unit
+    sign = KIND_SIGN[MovementKind(kind)]
+    if sign and quantity <= 0:
+        raise DomainError(_("Enter the quantity as a positive number."))
+    delta = in_container_unit(container, quantity, unit)
+    return container, (delta * sign if sign else delta)
+
+
+def movement_record(*, container: Container, kind, quantity, unit=None, actor, occurred_at=None, reason="",
+                    reference="", equipment="", counterparty=None, counterparty_name="", note="",
+                    second_person=None) -> Movement:
+    """Book a movement of `quantity` `unit` (default: the container's unit). For a count
+    adjustment the quantity is the signed difference found."""
+    with transaction.atomic():
+        container = _lock_container(container)
+        container, delta = movement_prepare(container=container, kind=kind, quantity=quantity, unit=unit,
+                                            actor=actor)
+        return _post(container=container, kind=kind, delta=delta, entered_quantity=Decimal(quantity),
+                     entered_unit=unit or container.unit, actor=actor, occurred_at=occurred_at, reason=reason,
+                     reference=reference, equipment=equipment, counterparty=counterparty,
+                     counterparty_name=counterparty_name, note=note, second_person=second_person)
+
+
+def movement_reverse(*, movement: Movement, actor, note: str, second_person=None) -> Movement:
+    """The correcting entry (红字冲销): same container, kind and fields, quantity negated, linked to
+    the original. A reversal is never reversed again; book a new movement instead."""
+    if not (note or "").strip():
+        raise DomainError(_("Say why the entry is reversed."))
+    with transaction.atomic():
+        original = Movement.objects.select_for_update(of=("self",)).get(pk=movement.pk)
+        container = _lock_container(original.container)
+        _check_keep(actor, container.organisation)
+        if original.reverses_id is not None:
+            raise DomainError(_("A reversing entry cannot itself be reversed: record a new entry instead."))
+        if Movement.objects.filter(reverses=original).exists():
+            raise DomainError(_("This entry has already been reversed."))
+        return _post(container=container, kind=original.kind, delta=-original.quantity,
+                     entered_quantity=-original.entered_quantity, entered_unit=original.entered_unit, actor=actor,
+                     reason=original.reason, reference=original.reference, equipment=original.equipment,
+                     counterparty=original.counterparty, counterparty_name=original.counterparty_name,
+                     second_person=second_person, reverses=original, note=note.strip())
+
+
+def movement_book(*, container: Container, actor, **fields):
+    """The entry point of the pages: book a movement (see movement_record)."""
+    return movement_record(container=container, actor=actor, **fields)
+
+
+def movement_reverse_book(*, movement: Movement, actor, note: str):
+    """The entry point of the pages: book the reversing entry (see movement_reverse)."""
+    return movement_reverse(movement=movement, actor=actor, note=note)

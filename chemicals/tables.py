@@ -1,11 +1,12 @@
 """Tables of the chemicals lists (declarations). Columns are what the export writes."""
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.tables import Table
 
-from .models import Cabinet, Chemical, ChemicalRoom, Container
+from .models import Cabinet, Chemical, ChemicalRoom, Container, Movement
 
 
 class ChemicalTable(Table):
@@ -107,6 +108,7 @@ class ContainerTable(Table):
     position = tables.Column()
     lot = tables.Column()
     size = tables.Column()
+    left = tables.Column(verbose_name=_("left"), accessor="stock__quantity", order_by=("stock__quantity",))
     unit = tables.Column()
     expires_on = tables.Column()
     status = tables.Column()
@@ -114,9 +116,9 @@ class ContainerTable(Table):
     class Meta:
         model = Container
         fields = ()
-        sequence = ("chemical", "organisation", "cas", "cabinet", "position", "lot", "size", "unit", "expires_on",
-                    "status")
-        phone_columns = ("chemical", "cabinet", "size")
+        sequence = ("chemical", "organisation", "cas", "cabinet", "position", "lot", "size", "left", "unit",
+                    "expires_on", "status")
+        phone_columns = ("chemical", "cabinet", "left")
         order_by = ("chemical",)
         attrs = {**ATTRS, "data-testid": "container-table"}
 
@@ -137,3 +139,82 @@ class ContainerTable(Table):
 
     def value_size(self, value):
         return format_quantity(value)
+
+    def render_left(self, value):
+        return format_quantity(value)
+
+    def value_left(self, value):
+        return format_quantity(value)
+
+
+def _person(user):
+    return user.display_name if user is not None else ""
+
+
+class MovementTable(Table):
+    occurred_at = tables.DateTimeColumn(format="Y-m-d H:i", linkify=lambda record: record.get_absolute_url())
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    chemical = tables.Column(order_by=("chemical__name_zh",))
+    container = tables.Column(orderable=False)
+    kind = tables.Column()
+    quantity = tables.Column()
+    unit = tables.Column(verbose_name=_("unit"), accessor="container__unit", orderable=False)
+    created_by = tables.Column(verbose_name=_("custodian"), orderable=False)
+    second_person = tables.Column(orderable=False)
+    counterparty = tables.Column(verbose_name=_("received or returned by"), empty_values=(), orderable=False)
+    reference = tables.Column()
+    equipment = tables.Column()
+    reason = tables.Column()
+
+    class Meta:
+        model = Movement
+        fields = ()
+        sequence = ("occurred_at", "organisation", "chemical", "container", "kind", "quantity", "unit", "created_by",
+                    "second_person", "counterparty", "reference", "equipment", "reason")
+        phone_columns = ("occurred_at", "chemical", "kind", "quantity")
+        order_by = ("-occurred_at",)
+        attrs = {**ATTRS, "data-testid": "movement-table"}
+
+    def render_chemical(self, record):
+        return record.chemical.name_zh
+
+    def value_chemical(self, record):
+        return record.chemical.name_zh
+
+    def render_container(self, record):
+        return f"#{record.container_id}"
+
+    def value_container(self, record):
+        return f"#{record.container_id}"
+
+    def render_kind(self, record):
+        label = record.get_kind_display()
+        return format_html("{} <span class=\"badge text-bg-secondary\">{}</span>", label, _("reversal")) \
+            if record.reverses_id else label
+
+    def value_kind(self, record):
+        return record.get_kind_display() + (f"（{_('reversal')}）" if record.reverses_id else "")
+
+    def render_quantity(self, value):
+        return format_quantity(value)
+
+    def value_quantity(self, value):
+        return format_quantity(value)
+
+    def render_created_by(self, record):
+        return _person(record.created_by) or "—"
+
+    def value_created_by(self, record):
+        return _person(record.created_by)
+
+    def render_second_person(self, record):
+        return _person(record.second_person) or "—"
+
+    def value_second_person(self, record):
+        return _person(record.second_person)
+
+    def value_counterparty(self, record):
+        return _person(record.counterparty) or record.counterparty_name
+
+    def render_counterparty(self, record):
+        return self.value_counterparty(record) or "—"

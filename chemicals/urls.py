@@ -20,3 +20,11 @@ urlpatterns = [
     path("containers/<int:pk>/", views.ContainerDetailView.as_view(), name="container_detail"),
     path("containers/<int:pk>/edit/", views.ContainerEditView.as_view(), name="container_edit"),
 ]
+urlpatterns += [
+    path("containers/<int:pk>/move/", views.MovementCreateView.as_view(), name="movement_create"),
+    path("movements/", views.MovementListView.as_view(), name="movement_list"),
+    path("movements/<int:pk>/", views.MovementDetailView.as_view(), name="movement_detail"),
+    path("movements/<int:pk>/reverse/", views.MovementReverseView.as_view(), name="movement_reverse"),
+    path("ledger/", views.GeneralLedgerView.as_view(), name="general_ledger"),
+    path("ledger/detail/", views.DetailLedgerView.as_view(), name="detail_ledger"),
+]

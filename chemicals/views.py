@@ -1,6 +1,16 @@
 """Pages of the chemicals app (thin: declarations over the core's generic views)."""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
+from campaign_site.accounts.models import Organisation
+from campaign_site.generic.audit import audit_record
+from campaign_site.generic.export import file_response
+from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.views import (
     ImportView,
     ObjectCreateView,
@@ -9,12 +19,12 @@ from campaign_site.generic.views import (
     ObjectListView,
 )
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .catalogue import ChemicalListImporter, can_load_lists
-from .filtersets import CabinetFilterSet, ChemicalFilterSet, ContainerFilterSet, RoomFilterSet
-from .forms import CabinetForm, ContainerForm, RoomForm
-from .models import Cabinet, Chemical, ChemicalRoom, Container
-from .tables import CabinetTable, ChemicalTable, ContainerTable, RoomTable
+from .filtersets import CabinetFilterSet, ChemicalFilterSet, ContainerFilterSet, MovementFilterSet, RoomFilterSet
+from .forms import CabinetForm, ContainerForm, MovementForm, ReverseForm, RoomForm
+from .models import Cabinet, Chemical, ChemicalRoom, Container, ContainerStock, Movement
+from .tables import CabinetTable, ChemicalTable, ContainerTable, MovementTable, RoomTable
 
 
 class ChemicalListView(ObjectListView):
@@ -154,7 +164,7 @@ class ContainerListView(ChemListView):
     model = Container
     table_class = ContainerTable
     filterset_class = ContainerFilterSet
-    select_related = ("organisation", "chemical", "cabinet", "cabinet__room")
+    select_related = ("organisation", "chemical", "cabinet", "cabinet__room", "stock")
     create_url_name = "chemicals:container_create"
     title = _("Containers")
 
@@ -165,6 +175,14 @@ class ContainerDetailView(ChemDetailView):
     template_name = "chemicals/container_detail.html"
     detail_fields = ("organisation", "chemical", "cabinet", "position", "lot", "supplier", "received_on",
                      "opened_on", "expires_on", "unit", "size", "status", "note")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        stock = ContainerStock.objects.filter(container=self.object).first()
+        ctx["left"] = format_quantity(stock.quantity if stock else 0)
+        ctx["movements"] = self.object.movements.select_related("created_by", "second_person", "counterparty") \
+            .order_by("-occurred_at", "-pk")[:50]
+        return ctx
 
 
 class ContainerCreateView(ChemCreateView):
@@ -184,3 +202,210 @@ class ContainerEditView(ChemEditView):
 
     def perform_save(self, form):
         return services.container_update(container=self.object, actor=self.request.user, **self.changed(form))
+
+
+# The books ------------------------------------------------------------------------------------
+
+
+class MovementCreateView(ChemViewMixin, ObjectEditView):
+    """Book a movement against one container (the container is looked up in the user's scope)."""
+
+    model = Container
+    form_class = MovementForm
+    permission = staticmethod(permissions.can_edit_record)
+    template_name = "generic/object_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        kwargs["container"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Book a movement: %(container)s") % {"container": self.object}
+        return ctx
+
+    def perform_save(self, form):
+        data = form.cleaned_data
+        result = services.movement_book(
+            container=self.object, actor=self.request.user, kind=data["kind"], quantity=data["quantity"],
+            unit=data["unit"], occurred_at=data["occurred_at"], reason=data["reason"], reference=data["reference"],
+            equipment=data["equipment"], counterparty=data["counterparty"],
+            counterparty_name=data["counterparty_name"], note=data["note"])
+        self.booked = result
+        return self.object
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if getattr(self, "booked", None) is not None and not isinstance(self.booked, Movement):
+            messages.warning(self.request, _("Nothing is booked yet: a second custodian must confirm it."))
+        return response
+
+    success_message = _("The movement was booked.")
+
+
+class MovementListView(ChemListView):
+    model = Movement
+    table_class = MovementTable
+    filterset_class = MovementFilterSet
+    select_related = ("organisation", "chemical", "container", "created_by", "second_person", "counterparty")
+    title = _("Movements (detail of the books)")
+    lazy_count = True
+
+
+class MovementDetailView(ChemDetailView):
+    model = Movement
+    select_related = ("organisation", "chemical", "container", "created_by", "second_person", "counterparty",
+                      "reverses")
+    template_name = "chemicals/movement_detail.html"
+    show_history = False
+    detail_fields = ("organisation", "chemical", "container", "kind", "quantity", "entered_quantity",
+                     "entered_unit", "occurred_at", "created_by", "second_person", "counterparty",
+                     "counterparty_name", "reason", "reference", "equipment", "reverses", "note", "created_at")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["reversed_by"] = Movement.objects.filter(reverses=self.object).first()
+        ctx["can_reverse"] = ctx["can_keep"] and self.object.reverses_id is None and ctx["reversed_by"] is None
+        ctx["reverse_form"] = ReverseForm()
+        return ctx
+
+
+class MovementReverseView(ChemViewMixin, ObjectEditView):
+    model = Movement
+    form_class = ReverseForm
+    permission = staticmethod(permissions.can_edit_record)
+    success_message = _("The reversing entry was booked.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        kwargs.pop("user", None)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Reverse: %(movement)s") % {"movement": self.object}
+        return ctx
+
+    def perform_save(self, form):
+        self.booked = services.movement_reverse_book(movement=self.object, actor=self.request.user,
+                                                     note=form.cleaned_data["note"])
+        return self.object
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if getattr(self, "booked", None) is not None and not isinstance(self.booked, Movement):
+            messages.warning(self.request, _("Nothing is booked yet: a second custodian must confirm it."))
+        return response
+
+
+def _school_for(request):
+    """The school whose books are shown: ?school= (in the user's scope) or the user's own school."""
+    schools = Organisation.objects.schools().visible_to(request.user)
+    pk = request.GET.get("school", "")
+    if pk.isdigit():
+        return get_object_or_404(schools, pk=pk)
+    org = getattr(request, "organisation", None)
+    if org is not None and org.is_school:
+        return org
+    return None
+
+
+def _year(request) -> int:
+    value = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(value) if value.isdigit() and 2000 <= int(value) <= this_year + 1 else this_year
+
+
+class LedgerPageMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_view(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_context(self):
+        request = self.request
+        school = _school_for(request)
+        schools = None
+        if school is None or not school.is_school or getattr(request, "organisation", None) != school:
+            schools = Organisation.objects.schools().visible_to(request.user).only("pk", "name")[:500]
+        return {"school": school, "year": _year(request), "schools": schools,
+                "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1))}
+
+
+def _q(value):
+    return format_quantity(value)
+
+
+class GeneralLedgerView(LedgerPageMixin, View):
+    """总账: per chemical, the opening balance, what came in and went out, by month."""
+
+    def get(self, request):
+        ctx = self.base_context()
+        ctx["title"] = _("General ledger")
+        if ctx["school"] is not None:
+            ctx["ledgers"] = selectors.general_ledger(organisation=ctx["school"], year=ctx["year"])
+            if request.GET.get("export") in ("xlsx", "csv"):
+                return self.export(request.GET["export"], ctx)
+        return render(request, "chemicals/general_ledger.html", ctx)
+
+    def export(self, fmt, ctx):
+        headers = [_("Chemical"), _("CAS number"), _("unit"), _("Month"), _("Opening balance"), _("In"), _("Out"),
+                   _("Balance")]
+        rows = []
+        for g in ctx["ledgers"]:
+            rows.append([g.chemical.name_zh, g.chemical.cas or "", g.unit, _("Brought forward"), "", "", "",
+                         _q(g.opening)])
+            for m in g.months:
+                rows.append([g.chemical.name_zh, g.chemical.cas or "", g.unit, m.month.strftime("%Y-%m"),
+                             _q(m.opening), _q(m.received), _q(m.issued), _q(m.closing)])
+        title = _("%(school)s · hazardous chemicals general ledger %(year)s") % {
+            "school": ctx["school"].name, "year": ctx["year"]}
+        audit_record("export", request=self.request, organisation=ctx["school"], detail=title)
+        return file_response(fmt, str(_("General ledger")), headers=[str(h) for h in headers],
+                             rows=[[str(c) for c in r] for r in rows], title=title)
+
+
+class DetailLedgerView(LedgerPageMixin, View):
+    """明细账: every movement of one chemical at one school, with the running balance."""
+
+    def get(self, request):
+        ctx = self.base_context()
+        ctx["title"] = _("Detail ledger")
+        school = ctx["school"]
+        if school is not None:
+            ctx["chemicals"] = selectors.chemicals_on_books(school)
+            pk = request.GET.get("chemical", "")
+            chemical = Chemical.objects.filter(pk=pk).first() if pk.isdigit() else None
+            ctx["chemical"] = chemical
+            if chemical is not None:
+                ctx["opening"], ctx["lines"] = selectors.detail_ledger(organisation=school, chemical=chemical,
+                                                                       year=ctx["year"])
+                ctx["unit"] = ctx["lines"][0].movement.base_unit if ctx["lines"] else ""
+                if request.GET.get("export") in ("xlsx", "csv"):
+                    return self.export(request.GET["export"], ctx)
+        return render(request, "chemicals/detail_ledger.html", ctx)
+
+    def export(self, fmt, ctx):
+        headers = [_("time"), _("movement"), _("container"), _("reference"), _("In"), _("Out"), _("Balance"),
+                   _("custodian"), _("second custodian"), _("received or returned by"), _("measured with"),
+                   _("reason or purpose")]
+        rows = [[_("Brought forward"), "", "", "", "", "", _q(ctx["opening"]), "", "", "", "", ""]]
+        for line in ctx["lines"]:
+            m = line.movement
+            rows.append([timezone.localtime(m.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                         m.get_kind_display() + (f"（{_('reversal')}）" if m.reverses_id else ""),
+                         f"#{m.container_id}", m.reference, _q(line.received) if line.received else "",
+                         _q(line.issued) if line.issued else "", _q(line.balance),
+                         m.created_by.display_name if m.created_by else "",
+                         m.second_person.display_name if m.second_person else "",
+                         m.counterparty.display_name if m.counterparty else m.counterparty_name, m.equipment,
+                         m.reason])
+        chem = ctx["chemical"]
+        title = _("%(school)s · detail ledger of %(chemical)s %(year)s (unit: %(unit)s)") % {
+            "school": ctx["school"].name, "chemical": str(chem), "year": ctx["year"], "unit": ctx["unit"] or "—"}
+        audit_record("export", request=self.request, organisation=ctx["school"], detail=title)
+        return file_response(fmt, str(_("Detail ledger")), headers=[str(h) for h in headers],
+                             rows=[[str(c) for c in r] for r in rows], title=title)

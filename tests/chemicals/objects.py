@@ -1,7 +1,9 @@
 """Objects of the chemicals app for the generic access and query-count tests."""
 import itertools
+from decimal import Decimal
 
-from chemicals.models import Cabinet, Chemical, ChemicalRoom, Container
+from chemicals import services
+from chemicals.models import Cabinet, Chemical, ChemicalRoom, Container, Movement
 
 from . import factories as cf
 
@@ -17,9 +19,15 @@ def _cabinet(school):
     return cf.cabinet(school, controlled=True)
 
 
+def _movement(school):
+    bottle = cf.container(school, cf.SALT, size="100")
+    return services.movement_record(container=bottle, kind="issue", quantity=Decimal("10"), actor=None)
+
+
 OBJECTS = {
     ChemicalRoom: cf.room,
     Cabinet: _cabinet,
     Container: cf.container,
+    Movement: _movement,
 }
 LIST_OBJECTS = {Chemical: _chemical}

@@ -1,0 +1,121 @@
+"""Reads of the books that pages and exports share: the general ledger (总账) and the detail
+ledger (明细账) of a school. Both take the school the caller has already looked up through the
+user's scope; their number of queries does not grow with the number of movements."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from .models import IN_KINDS, Chemical, Movement, MovementKind
+
+ZERO = Decimal("0")
+IN_Q = Q(kind__in=IN_KINDS) | Q(kind=MovementKind.COUNT, base_quantity__gt=0)
+
+
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    return (datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz))
+
+
+@dataclass
+class MonthLine:
+    month: datetime.date
+    opening: Decimal
+    received: Decimal
+    issued: Decimal
+    closing: Decimal
+
+
+@dataclass
+class ChemicalLedger:
+    chemical: Chemical
+    unit: str
+    opening: Decimal
+    months: list[MonthLine] = field(default_factory=list)
+
+    @property
+    def closing(self) -> Decimal:
+        return self.months[-1].closing if self.months else self.opening
+
+    @property
+    def received(self) -> Decimal:
+        return sum((m.received for m in self.months), ZERO)
+
+    @property
+    def issued(self) -> Decimal:
+        return sum((m.issued for m in self.months), ZERO)
+
+
+def general_ledger(*, organisation, year: int) -> list[ChemicalLedger]:
+    """Per chemical (in g or mL): the opening balance of the year, then per month with movements
+    the opening, what came in, what went out and the closing balance. Three queries."""
+    start, end = year_bounds(year)
+    moves = Movement.objects.filter(organisation=organisation)
+    openings = {
+        (r["chemical"], r["base_unit"]): r["total"]
+        for r in moves.filter(occurred_at__lt=start).values("chemical", "base_unit")
+        .annotate(total=Sum("base_quantity")).order_by()
+    }
+    monthly = (
+        moves.filter(occurred_at__gte=start, occurred_at__lt=end)
+        .annotate(month=TruncMonth("occurred_at")).values("chemical", "base_unit", "month")
+        .annotate(received=Sum("base_quantity", filter=IN_Q), issued=Sum("base_quantity", filter=~IN_Q))
+        .order_by("chemical", "base_unit", "month")
+    )
+    ledgers: dict[tuple, ChemicalLedger] = {}
+    for key, total in openings.items():
+        ledgers[key] = ChemicalLedger(chemical=None, unit=key[1], opening=total or ZERO)
+    for r in monthly:
+        key = (r["chemical"], r["base_unit"])
+        ledger = ledgers.setdefault(key, ChemicalLedger(chemical=None, unit=key[1], opening=ZERO))
+        opening = ledger.closing
+        received, issued = r["received"] or ZERO, -(r["issued"] or ZERO)
+        month = r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]
+        ledger.months.append(MonthLine(month=month, opening=opening, received=received, issued=issued,
+                                       closing=opening + received - issued))
+    chemicals = Chemical.objects.in_bulk([k[0] for k in ledgers])
+    out = []
+    for (chem_id, _unit), ledger in ledgers.items():
+        if not ledger.months and ledger.opening == 0:
+            continue
+        ledger.chemical = chemicals[chem_id]
+        out.append(ledger)
+    out.sort(key=lambda g: (g.chemical.name_zh, g.unit))
+    return out
+
+
+@dataclass
+class DetailLine:
+    movement: Movement
+    received: Decimal
+    issued: Decimal
+    balance: Decimal
+
+
+def detail_ledger(*, organisation, chemical, year: int) -> tuple[Decimal, list[DetailLine]]:
+    """Every movement of `chemical` at the school in `year`, in time order, with the running
+    balance (in g or mL) after it; and the balance brought forward. Two queries."""
+    start, end = year_bounds(year)
+    moves = Movement.objects.filter(organisation=organisation, chemical=chemical)
+    opening = moves.filter(occurred_at__lt=start).aggregate(total=Sum("base_quantity"))["total"] or ZERO
+    balance = opening
+    lines = []
+    rows = (moves.filter(occurred_at__gte=start, occurred_at__lt=end)
+            .select_related("container", "created_by", "second_person", "counterparty", "reverses")
+            .order_by("occurred_at", "pk"))
+    for m in rows:
+        balance += m.base_quantity
+        incoming = m.kind in IN_KINDS or (m.kind == MovementKind.COUNT and m.base_quantity > 0)
+        lines.append(DetailLine(movement=m, received=m.base_quantity if incoming else ZERO,
+                                issued=ZERO if incoming else -m.base_quantity, balance=balance))
+    return opening, lines
+
+
+def chemicals_on_books(organisation):
+    """Chemicals with at least one container at the school (choices of the detail ledger)."""
+    return Chemical.objects.filter(containers__organisation=organisation).distinct().order_by("name_zh")
