@@ -264,6 +264,7 @@ class ItemResultForm(ScopedForm):
 
     def __init__(self, *args, inspection=None, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        self.inspection = inspection
         if inspection is not None:
             self.fields["responsible_person"].queryset = Person.objects.filter(organisation=inspection.organisation)
             self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=7)
@@ -277,6 +278,20 @@ class ItemResultForm(ScopedForm):
                 if not data.get(name):
                     self.add_error(name, _("Required to register the hazard."))
         return data
+
+    def clean_item(self):
+        pk = self.cleaned_data["item"]
+        item = self.inspection.items.filter(pk=pk).first() if self.inspection is not None else None
+        if item is None:
+            raise forms.ValidationError(_("This check item is not part of the inspection."))
+        return item
+
+    def service_kwargs(self) -> dict:
+        """What inspection_record takes (the "record" step of INSPECTION_FLOW)."""
+        data = self.cleaned_data
+        item = data["item"]
+        return {"item": item, "result": data["result"], "note": data["note"], "photos": data["photos"],
+                "hazard": self.hazard_values(item)}
 
     def hazard_values(self, item):
         data = self.cleaned_data

@@ -55,11 +55,30 @@ class InspectionQuerySet(ScopedQuerySet):
         return qs.exclude(hidden)
 
 
+# An inspection on the phone: every form on its checklist page is a step here (TransitionView).
+# "record" and "add_item" keep the status (recording on a planned inspection starts it).
 INSPECTION_FLOW = Workflow(
     Transition("start", source=[InspectionStatus.PLANNED], target=InspectionStatus.IN_PROGRESS,
-               label=_("Start the inspection")),
+               label=_("Start the inspection"), icon="play",
+               service="hazards.services.inspection_start", permission="hazards.permissions.can_run_inspection",
+               done=_("The inspection has started.")),
+    Transition("record", source=[InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS],
+               label=_("Record a check item"), icon="check2-square",
+               form="hazards.forms.ItemResultForm", service="hazards.services.inspection_record",
+               permission="hazards.permissions.can_run_inspection",
+               done=lambda r: _("Recorded, and hazard %(number)s registered.") % {"number": r[1].number}
+               if r[1] is not None else _("Recorded."),
+               anchor=lambda r: f"#item-{r[0].pk}"),
+    Transition("add_item", source=[InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS],
+               label=_("Add a check item"), icon="plus",
+               form="hazards.forms.AddItemForm", service="hazards.services.inspection_item_add",
+               permission="hazards.permissions.can_run_inspection", done=_("Check item added."),
+               anchor=lambda item: f"#item-{item.pk}"),
     Transition("complete", source=[InspectionStatus.IN_PROGRESS], target=InspectionStatus.COMPLETED,
-               label=_("Complete the inspection"), style="success"),
+               label=_("Complete the inspection"), style="success", icon="check2-all", confirm=True,
+               form="hazards.forms.CompleteForm", service="hazards.services.inspection_complete",
+               permission="hazards.permissions.can_run_inspection", done=_("The inspection is completed.")),
+    subject="inspection",
     events={"create": _("Created")},
 )
 
@@ -526,6 +545,22 @@ class TipStatus(models.TextChoices):
     RECEIVED = "received", _("Received, being reviewed")
     ACCEPTED = "accepted", _("Accepted as a hazard")
     REJECTED = "rejected", _("Not accepted")
+
+
+# Triage of a public tip by the bureau above the school (TransitionView on the tip's page).
+TIP_FLOW = Workflow(
+    Transition("accept", source=[TipStatus.RECEIVED], target=TipStatus.ACCEPTED,
+               label=_("Accept as a hazard"), style="success", icon="check2-circle", confirm=True,
+               form="hazards.forms_tips.TipAcceptForm", initial="hazards.forms_tips.TipAcceptForm.initial_for",
+               service="hazards.tips.tip_accept", permission="hazards.permissions.can_triage",
+               done=lambda h: _("Hazard %(number)s was registered for %(school)s.")
+               % {"number": h.number, "school": h.organisation}),
+    Transition("reject", source=[TipStatus.RECEIVED], target=TipStatus.REJECTED,
+               label=_("Reject"), style="outline-danger", icon="x-circle", note_required=True, confirm=True,
+               form="hazards.forms_tips.TipRejectForm", service="hazards.tips.tip_reject",
+               permission="hazards.permissions.can_triage", done=_("The tip was rejected.")),
+    subject="tip",
+)
 
 
 class TipQuerySet(ScopedQuerySet):

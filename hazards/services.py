@@ -837,6 +837,14 @@ def inspection_record_item(*, item: InspectionItem, actor, result: str, note: st
     return item, opened
 
 
+def inspection_record(*, inspection: Inspection, actor, item: InspectionItem, result: str, note: str = "",
+                      photos=(), hazard: dict | None = None) -> tuple[InspectionItem, Hazard | None]:
+    """The checklist's "record" step (INSPECTION_FLOW): one item of this inspection."""
+    if item.inspection_id != inspection.pk:
+        raise DomainError(_("This check item is not part of the inspection."))
+    return inspection_record_item(item=item, actor=actor, result=result, note=note, photos=photos, hazard=hazard)
+
+
 def inspection_complete(*, inspection: Inspection, actor, summary: str = "") -> Inspection:
     with transaction.atomic():
         inspection = _lock_inspection(inspection)

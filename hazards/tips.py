@@ -5,6 +5,8 @@
 - tip_accept(...)   turns a tip into a hazard of its school (source "public tip"), copies the photo.
 - tip_reject(...)   closes a tip with a reason.
 
+Both are steps of TIP_FLOW (models.py), pressed on the tip's page through the generic TransitionView.
+
 Who triages: bureau safety staff, bureau inspectors and administrators at a bureau above the
 school (the same bureau roles that may register hazards). School staff never see tips: a tip
 may be about the school itself, and it may carry the reporter's name and phone.
@@ -19,28 +21,19 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from campaign_site.accounts.models import Organisation, OrgKind, Role
 from campaign_site.generic.attachments import attachment_add, attachments_for, prepare_upload
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import Attachment
-from campaign_site.generic.workflow import Transition, Workflow
 from campaign_site.notifications.services import notify
 
-from .models import Hazard, HazardLevel, HazardSource, Tip, TipStatus
+from .models import TIP_FLOW, Hazard, HazardLevel, HazardSource, Tip, TipStatus
 from .permissions import can_triage
 
 # Easy to read aloud and to type from a phone: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10  # 31**10 ≈ 8e14 codes: not guessable, and lookups are rate-limited too
-
-TIP_FLOW = Workflow(
-    Transition("accept", source=[TipStatus.RECEIVED], target=TipStatus.ACCEPTED,
-               label=gettext_lazy("Accept as a hazard"), style="success"),
-    Transition("reject", source=[TipStatus.RECEIVED], target=TipStatus.REJECTED,
-               label=gettext_lazy("Reject"), style="danger", note_required=True),
-)
 
 
 # Tracking codes ----------------------------------------------------------------------------

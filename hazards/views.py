@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,12 +27,9 @@ from . import permissions, selectors, services
 from .filtersets import AccountabilityFilterSet, HazardFilterSet, InspectionFilterSet
 from .forms import (
     AccountabilityForm,
-    AddItemForm,
-    CompleteForm,
     HazardEditForm,
     HazardForm,
     InspectionForm,
-    ItemResultForm,
     ScheduleForm,
 )
 from .models import (
@@ -46,7 +42,6 @@ from .models import (
     Inspection,
     InspectionItem,
     InspectionSchedule,
-    InspectionStatus,
     ItemResult,
 )
 from .tables import STATUS_STYLE, AccountabilityTable, HazardTable, InspectionTable, ScheduleTable
@@ -209,11 +204,8 @@ class InspectionDetailView(ObjectDetailView):
         inspection = self.object
         user = self.request.user
         ctx.update(selectors.inspection_checklist(inspection))
-        ctx["can_run"] = permissions.can_run_inspection(user, inspection)
-        ctx["is_open"] = inspection.status != InspectionStatus.COMPLETED
-        ctx["can_start"] = ctx["can_run"] and INSPECTION_FLOW.can(inspection, "start")
-        ctx["add_form"] = AddItemForm()
-        ctx["complete_form"] = CompleteForm()
+        # The forms of the checklist page are the steps this person may take now.
+        ctx["steps"] = {b.name: b for b in INSPECTION_FLOW.available_for(user, inspection)}
         ctx["person_choices"] = selectors.people_of(inspection.organisation)
         ctx["levels"] = Hazard._meta.get_field("level").choices
         from django.utils import timezone
@@ -243,64 +235,14 @@ class InspectionCreateView(ObjectCreateView):
         )
 
 
-class InspectionActionView(LoginRequiredMixin, View):
-    """POST: start, record an item, add an item, complete. GET goes back to the checklist."""
+class InspectionStepView(TransitionView):
+    """The checklist's forms (INSPECTION_FLOW in models.py): start, record an item, add an item,
+    complete. They live on the inspection's page, so a refusal is shown there."""
 
     model = Inspection
-
-    def get_inspection(self, request, pk):
-        return get_visible_or_404(Inspection.objects.select_related("organisation"), request.user, pk=pk)
-
-    def get(self, request, pk, action):
-        inspection = self.get_inspection(request, pk)
-        return redirect(inspection.get_absolute_url())
-
-    def post(self, request, pk, action):
-        inspection = self.get_inspection(request, pk)
-        user = request.user
-        anchor = ""
-        try:
-            with transaction.atomic():
-                if action == "start":
-                    services.inspection_start(inspection=inspection, actor=user)
-                    messages.success(request, _("The inspection has started."))
-                elif action == "record":
-                    item = inspection.items.filter(pk=request.POST.get("item") or 0).first()
-                    if item is None:
-                        raise DomainError(_("This check item is not part of the inspection."))
-                    anchor = f"#item-{item.pk}"
-                    form = ItemResultForm(request.POST, request.FILES, inspection=inspection, user=user)
-                    if not form.is_valid():
-                        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
-                        raise DomainError(errors)
-                    _item, hazard = services.inspection_record_item(
-                        item=item, actor=user, result=form.cleaned_data["result"], note=form.cleaned_data["note"],
-                        photos=form.cleaned_data["photos"], hazard=form.hazard_values(item))
-                    if hazard is not None:
-                        messages.success(request, _("Recorded, and hazard %(number)s registered.")
-                                         % {"number": hazard.number})
-                    else:
-                        messages.success(request, _("Recorded."))
-                elif action == "add_item":
-                    form = AddItemForm(request.POST)
-                    if not form.is_valid():
-                        raise DomainError(_("Please describe what is checked."))
-                    item = services.inspection_item_add(inspection=inspection, actor=user, text=form.cleaned_data["text"])
-                    anchor = f"#item-{item.pk}"
-                    messages.success(request, _("Check item added."))
-                elif action == "complete":
-                    form = CompleteForm(request.POST)
-                    form.is_valid()
-                    services.inspection_complete(inspection=inspection, actor=user,
-                                                 summary=form.cleaned_data.get("summary", ""))
-                    messages.success(request, _("The inspection is completed."))
-                else:
-                    from django.http import Http404
-
-                    raise Http404
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(inspection.get_absolute_url() + anchor)
+    workflow = INSPECTION_FLOW
+    select_related = ("organisation",)
+    errors_on_object_page = True
 
 
 # Recurring inspections -----------------------------------------------------------------------

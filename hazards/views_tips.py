@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,20 +11,12 @@ from django_ratelimit.core import is_ratelimited
 
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.limits import file_limit, upload_limit
-from campaign_site.generic.views import ObjectDetailView, ObjectListView
+from campaign_site.generic.views import ObjectDetailView, ObjectListView, TransitionView
 
-from .forms_tips import TipAcceptForm, TipFilterSet, TipPublicForm, TipRejectForm, TipStatusForm, TipTable
-from .models import Tip, TipStatus
-from .tips import (
-    TIP_FLOW,
-    can_triage,
-    tip_accept,
-    tip_by_code,
-    tip_reject,
-    tip_submit,
-    tips_visible_to,
-    tracking_code_display,
-)
+from .forms_tips import TipFilterSet, TipPublicForm, TipStatusForm, TipTable
+from .models import TIP_FLOW, Tip, TipStatus
+from .permissions import can_triage
+from .tips import tip_by_code, tip_submit, tips_visible_to, tracking_code_display
 
 SESSION_LAST_CODE = "tips_public:last_code"
 
@@ -166,64 +154,22 @@ class TipDetailView(ObjectDetailView):
         tip = self.object
         ctx["tip_code"] = tracking_code_display(tip.tracking_code)
         ctx["title"] = _("Tip %(code)s") % {"code": ctx["tip_code"]}
-        ctx["can_triage"] = tip.status == TipStatus.RECEIVED and can_triage(self.request.user, tip)
-        ctx["flow"] = TIP_FLOW
+        ctx["actions"] = TIP_FLOW.available_for(self.request.user, tip)
+        for button in ctx["actions"]:
+            button.url = reverse(f"hazards:tip_{button.name}", args=[tip.pk])
         return ctx
 
 
-def _triage_tip(request, pk) -> Tip:
-    tip = tips_visible_to(request.user).filter(pk=pk).first()
-    if tip is None:
-        raise Http404
-    if not can_triage(request.user, tip):
-        raise PermissionDenied
-    return tip
+class TipStepView(TransitionView):
+    """Accept or reject a tip (TIP_FLOW in models.py). Bureau staff who may not triage: 403."""
 
+    model = Tip
+    workflow = TIP_FLOW
+    permission = can_triage
+    template_name = "hazards/tip_triage.html"
 
-@login_required
-def tip_accept_view(request, pk):
-    tip = _triage_tip(request, pk)
-    if tip.status != TipStatus.RECEIVED:
-        messages.info(request, _("This tip has already been triaged."))
-        return redirect(tip)
-    if request.method == "POST":
-        form = TipAcceptForm(request.POST, tip=tip, user=request.user)
-        if form.is_valid():
-            try:
-                hazard = tip_accept(tip=tip, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Hazard %(number)s was registered for %(school)s.")
-                                 % {"number": hazard.number, "school": tip.organisation})
-                return redirect(tip)
-    else:
-        form = TipAcceptForm(initial=TipAcceptForm.initial_for(tip), tip=tip, user=request.user)
-    return render(request, "hazards/tip_triage.html", {
-        "form": form, "tip": tip, "object": tip, "decision": "accept",
-        "title": _("Accept tip %(code)s as a hazard") % {"code": tracking_code_display(tip.tracking_code)},
-    })
+    def get_queryset(self):
+        return tips_visible_to(self.request.user)
 
-
-@login_required
-def tip_reject_view(request, pk):
-    tip = _triage_tip(request, pk)
-    if tip.status != TipStatus.RECEIVED:
-        messages.info(request, _("This tip has already been triaged."))
-        return redirect(tip)
-    if request.method == "POST":
-        form = TipRejectForm(request.POST)
-        if form.is_valid():
-            try:
-                tip_reject(tip=tip, actor=request.user, reason=form.cleaned_data["reason"])
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The tip was rejected."))
-                return redirect(tip)
-    else:
-        form = TipRejectForm()
-    return render(request, "hazards/tip_triage.html", {
-        "form": form, "tip": tip, "object": tip, "decision": "reject",
-        "title": _("Reject tip %(code)s") % {"code": tracking_code_display(tip.tracking_code)},
-    })
+    def get_title(self):
+        return f"{self.transition.button_label(self.object)} · {tracking_code_display(self.object.tracking_code)}"

@@ -11,12 +11,31 @@ from simple_history.models import HistoricalRecords
 from campaign_site.accounts.models import PATH_STEP, Organisation
 from campaign_site.generic.i18n import localized
 from campaign_site.generic.scoping import ScopedQuerySet, scope_q, user_scope_paths
+from campaign_site.generic.workflow import Transition, Workflow
 
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("In progress")
     CLOSED = "closed", _("Closed")
+
+
+# Starting and closing a campaign: buttons on its page for the issuing bureau (TransitionView).
+CAMPAIGN_FLOW = Workflow(
+    Transition("activate", source=[CampaignStatus.DRAFT], target=CampaignStatus.ACTIVE,
+               label=_("Start the campaign"), style="success", icon="play", confirm=True,
+               service="campaign_site.campaigns.services.campaign_activate",
+               permission="campaign_site.campaigns.permissions.can_manage_campaign",
+               done=lambda c: _("The campaign is now “%(status)s”.") % {"status": c.get_status_display()},
+               extra={"confirm_text": _("Start the campaign? It will apply to every school below your bureau.")}),
+    Transition("close", source=[CampaignStatus.ACTIVE], target=CampaignStatus.CLOSED,
+               label=_("Close the campaign"), style="outline-danger", icon="stop", confirm=True,
+               service="campaign_site.campaigns.services.campaign_close",
+               permission="campaign_site.campaigns.permissions.can_manage_campaign",
+               done=lambda c: _("The campaign is now “%(status)s”.") % {"status": c.get_status_display()},
+               extra={"confirm_text": _("Close the campaign? It can no longer be changed afterwards.")}),
+    subject="campaign",
+)
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -279,6 +298,26 @@ class PlanStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
+
+
+# The bureau reviews a school's implementation plan on the plan's page (TransitionView); the
+# school's resubmission is part of plan_submit, not a button.
+PLAN_FLOW = Workflow(
+    Transition("accept", source=[PlanStatus.SUBMITTED], target=PlanStatus.ACCEPTED,
+               label=_("Accept"), style="success", icon="check-lg", confirm=True,
+               service="campaign_site.campaigns.services.plan_accept",
+               permission="campaign_site.campaigns.permissions.can_review_plan",
+               done=_("The plan was accepted. The school has been notified.")),
+    Transition("return", source=[PlanStatus.SUBMITTED], target=PlanStatus.RETURNED,
+               label=_("Return for revision"), style="outline-danger", note_required=True,
+               form="campaign_site.campaigns.forms.PlanReturnForm",
+               service="campaign_site.campaigns.services.plan_return",
+               permission="campaign_site.campaigns.permissions.can_review_plan",
+               done=_("The plan was returned. The school has been notified.")),
+    Transition("resubmit", source=[PlanStatus.RETURNED], target=PlanStatus.SUBMITTED,
+               label=_("Resubmit")),
+    subject="plan",
+)
 
 
 class ImplementationPlan(models.Model):

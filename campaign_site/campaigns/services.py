@@ -8,18 +8,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from campaign_site.accounts.models import Organisation, Role
 from campaign_site.generic.attachments import attachment_add, prepare_upload
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import TransitionLog
-from campaign_site.generic.workflow import Transition, Workflow
 from campaign_site.notifications.services import notify
 
 from .documents import extract_text
 from .models import (
+    CAMPAIGN_FLOW,
+    PLAN_FLOW,
     Activity,
     ActivityKind,
     Campaign,
@@ -42,22 +42,6 @@ from .permissions import (
     can_submit_plan,
 )
 from .similarity import compare
-
-CAMPAIGN_FLOW = Workflow(
-    Transition("activate", source=[CampaignStatus.DRAFT], target=CampaignStatus.ACTIVE,
-               label=gettext_lazy("Start the campaign"), style="success"),
-    Transition("close", source=[CampaignStatus.ACTIVE], target=CampaignStatus.CLOSED,
-               label=gettext_lazy("Close the campaign"), style="outline-danger"),
-)
-
-PLAN_FLOW = Workflow(
-    Transition("accept", source=[PlanStatus.SUBMITTED], target=PlanStatus.ACCEPTED,
-               label=gettext_lazy("Accept"), style="success"),
-    Transition("return", source=[PlanStatus.SUBMITTED], target=PlanStatus.RETURNED,
-               label=gettext_lazy("Return for revision"), style="outline-danger", note_required=True),
-    Transition("resubmit", source=[PlanStatus.RETURNED], target=PlanStatus.SUBMITTED,
-               label=gettext_lazy("Resubmit")),
-)
 
 # --- campaigns ---------------------------------------------------------------------------------
 # Who may do what: campaigns/permissions.py (the same predicates the pages and buttons ask).

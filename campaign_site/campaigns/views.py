@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import FormView
 
-from campaign_site.generic.errors import DomainError
 from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.views import (
     ObjectCreateView,
@@ -18,7 +16,7 @@ from campaign_site.generic.views import (
     ObjectEditView,
     ObjectFormMixin,
     ObjectListView,
-    ScopedViewMixin,
+    TransitionView,
 )
 
 from . import permissions, selectors, services
@@ -35,6 +33,8 @@ from .forms import (
     PlanSubmitForm,
 )
 from .models import (
+    CAMPAIGN_FLOW,
+    PLAN_FLOW,
     Activity,
     ActivityKind,
     Campaign,
@@ -98,7 +98,9 @@ class CampaignDetailView(ObjectDetailView):
         ctx["item_count"] = CheckItem.objects.filter(focus_area__campaign=campaign).count()
         ctx["can_manage"] = permissions.can_manage_campaign(user, campaign)
         ctx["can_edit"] = permissions.can_edit_campaign(user, campaign)
-        ctx["transitions"] = services.CAMPAIGN_FLOW.available(campaign) if ctx["can_manage"] else []
+        ctx["transitions"] = CAMPAIGN_FLOW.available_for(user, campaign)
+        for button in ctx["transitions"]:
+            button.url = reverse(f"campaigns:{button.name}", args=[campaign.pk])
         ctx["can_start"] = permissions.can_start_campaign(user)
         ctx["plan_deadline"] = selectors.plan_deadline_date(campaign)
         if not campaign.is_template and campaign.status != CampaignStatus.DRAFT \
@@ -160,21 +162,12 @@ class CampaignEditView(ObjectEditView):
         return services.campaign_update(campaign=self.object, actor=self.request.user, **fields)
 
 
-class CampaignTransitionView(ScopedViewMixin, View):
-    model = Campaign
-    action = ""
+class CampaignStepView(TransitionView):
+    """Start or close a campaign (CAMPAIGN_FLOW in models.py): buttons on the campaign's page."""
 
-    def post(self, request, pk):
-        campaign = get_visible_or_404(Campaign, request.user, pk=pk)
-        service = {"activate": services.campaign_activate, "close": services.campaign_close}[self.action]
-        try:
-            service(campaign=campaign, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The campaign is now “%(status)s”.")
-                             % {"status": Campaign.objects.get(pk=pk).get_status_display()})
-        return redirect(campaign.get_absolute_url())
+    model = Campaign
+    workflow = CAMPAIGN_FLOW
+    errors_on_object_page = True
 
 
 class _CampaignPartMixin:
@@ -384,7 +377,8 @@ class PlanDetailView(ObjectDetailView):
         ctx["similarity_percent"] = round(plan.similarity * 100)
         ctx["threshold"] = round(COPY_THRESHOLD * 100)
         ctx["segments"] = highlight_segments(plan.text, plan.overlap) if plan.text else []
-        ctx["can_review"] = plan.status == PlanStatus.SUBMITTED and permissions.can_review_plan(user, plan)
+        ctx["review_steps"] = {b.name: b for b in PLAN_FLOW.available_for(user, plan)}
+        ctx["can_review"] = bool(ctx["review_steps"])
         ctx["return_form"] = PlanReturnForm()
         ctx["can_resubmit"] = (
             plan.status != PlanStatus.ACCEPTED and plan.campaign.status == CampaignStatus.ACTIVE
@@ -393,26 +387,14 @@ class PlanDetailView(ObjectDetailView):
         return ctx
 
 
-class PlanReviewView(ScopedViewMixin, View):
-    model = ImplementationPlan
+class PlanReviewView(TransitionView):
+    """Accept or return a plan (PLAN_FLOW in models.py); the review box on the plan's page posts
+    the pressed step as `action`."""
 
-    def post(self, request, pk):
-        plan = get_visible_or_404(ImplementationPlan, request.user, pk=pk)
-        action = request.POST.get("action")
-        try:
-            if action == "accept":
-                services.plan_accept(plan=plan, actor=request.user, note=request.POST.get("note", ""))
-                messages.success(request, _("The plan was accepted. The school has been notified."))
-            elif action == "return":
-                form = PlanReturnForm(request.POST)
-                reason = form.cleaned_data["reason"] if form.is_valid() else ""
-                services.plan_return(plan=plan, actor=request.user, reason=reason)
-                messages.success(request, _("The plan was returned. The school has been notified."))
-            else:
-                raise Http404
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(plan.get_absolute_url())
+    model = ImplementationPlan
+    workflow = PLAN_FLOW
+    select_related = ("campaign__organisation", "organisation")
+    errors_on_object_page = True
 
 
 class PlanOverviewView(ObjectListView):

@@ -497,13 +497,19 @@ class TransitionView(ScopedViewMixin, View):
     view's own) answers 403 for people who may not take any step here; a step that is not open now
     (another status, another person's step) sends the user back to the object with a warning. A
     refusal by the service (DomainError) is shown on the form. The action may also be fixed in the
-    URL conf: `as_view(action="accept")`.
+    URL conf (`as_view(action="accept")`) or come from the pressed button of a form on the object's
+    page (`<button name="action" value="accept">`, one URL for several steps).
+
+    `errors_on_object_page = True` is for steps whose small forms live on the object's own page (a
+    checklist item, a review box): a refusal or an invalid form comes back there as a message
+    instead of a separate form page.
     """
 
     workflow = None
     action = None
     template_name = "generic/transition_form.html"
     summary_template = ""
+    errors_on_object_page = False
 
     def has_permission(self) -> bool:
         return True  # asked with the object in dispatch
@@ -520,7 +526,9 @@ class TransitionView(ScopedViewMixin, View):
         self.object = self.get_object()
         if not self.allows(self.object):
             raise PermissionDenied
-        name = self.action or kwargs.get("action")
+        name = self.action or kwargs.get("action") or (request.POST.get("action") if request.method == "POST" else "")
+        if not name and request.method != "POST":
+            return redirect(self.get_success_url())  # a form URL without its step: the object's page
         transition = self.workflow.transitions.get(name) if name else None
         if transition is None or not transition.is_button:
             raise Http404
@@ -537,7 +545,10 @@ class TransitionView(ScopedViewMixin, View):
 
     def get_form(self, data=None, files=None):
         form_class = self.transition.form_class() or forms.Form
-        return form_class(data, files, **self.transition.form_kwargs(self.object, self.request.user))
+        kwargs = self.transition.form_kwargs(self.object, self.request.user, self.workflow.subject)
+        if data is None:
+            kwargs["initial"] = self.transition.initial_for(self.object)
+        return form_class(data, files, **kwargs)
 
     def get(self, request, *args, **kwargs):
         return self.render(self.get_form())
@@ -545,21 +556,30 @@ class TransitionView(ScopedViewMixin, View):
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST, request.FILES)
         if not form.is_valid():
-            return self.render(form)
+            return self.refuse(form)
         data = form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
         try:
             with transaction.atomic():
                 result = self.workflow.run(self.transition.name, self.object, actor=request.user, data=data)
         except DomainError as exc:
             form.add_error(None, exc.message)
-            return self.render(form)
+            return self.refuse(form)
         message = self.transition.message(result)
         if message:
             messages.success(request, message)
+        return redirect(self.get_success_url(result))
+
+    def refuse(self, form):
+        """The form again with its errors, or (errors_on_object_page) the errors on the object's page."""
+        if not self.errors_on_object_page:
+            return self.render(form)
+        messages.error(self.request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(self.get_success_url())
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
+    def get_success_url(self, result=None):
+        url = self.object.get_absolute_url()
+        transition = getattr(self, "transition", None)
+        return url + (transition.fragment(result) if transition is not None else "")
 
     def get_title(self):
         return f"{self.transition.button_label(self.object)} · {self.object}"

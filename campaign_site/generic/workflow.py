@@ -19,7 +19,10 @@ keeps the status (listing, a deadline). `form`, `service` and `permission` may b
 models.py names them without importing forms or services. `condition(obj)` narrows the states
 further (a major hazard not yet listed); `button` is the button's label when it differs from
 `label` (a callable of the object when it depends on it); `done` is the success message (or a
-callable of what the service returned); `confirm` asks "this cannot be undone" before posting.
+callable of what the service returned); `confirm` asks "this cannot be undone" before posting;
+`initial(obj)` pre-fills the form on GET; `anchor(result)` is the fragment of the object's page to
+land on afterwards (the checklist item just ticked). A step need not change the status: its
+`target` is None and its service does the work (an inspection's "record an item").
 
 - `FLOW.available_for(user, obj)` -> the Buttons (name, label, style, icon) this user may press now.
 - `TransitionView` (generic/views.py) serves `<pk>/step/<name>/`: it looks the object up scoped to
@@ -48,7 +51,14 @@ from .models import TransitionLog
 
 
 def _resolve(value):
-    return import_string(value) if isinstance(value, str) else value
+    """A dotted path (also to an attribute of a class: "app.forms.Form.initial_for") or the thing itself."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return import_string(value)
+    except ImportError:
+        owner, attribute = value.rsplit(".", 1)
+        return getattr(_resolve(owner), attribute)
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,8 @@ class Transition:
     button: str | Callable | None = None
     done: str | Callable = ""
     confirm: bool = False
+    initial: Callable | str | None = None
+    anchor: Callable | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -94,13 +106,22 @@ class Transition:
     def message(self, result) -> str:
         return str(self.done(result) if callable(self.done) else self.done)
 
-    def form_kwargs(self, obj, user) -> dict:
-        """`obj` and `user` for the forms that ask for them."""
+    def form_kwargs(self, obj, user, subject: str = "obj") -> dict:
+        """`obj` (or the workflow's subject name, e.g. `tip=`) and `user` for the forms that ask for them."""
         form_class = self.form_class()
         if form_class is None:
             return {}
         params = inspect.signature(form_class.__init__).parameters
-        return {k: v for k, v in (("obj", obj), ("user", user)) if k in params}
+        return {k: v for k, v in (("obj", obj), (subject, obj), ("user", user)) if k in params}
+
+    def initial_for(self, obj) -> dict:
+        """The form's initial values on GET (`initial(obj)`; e.g. a hazard pre-filled from a tip)."""
+        initial = _resolve(self.initial)
+        return dict(initial(obj)) if initial is not None else {}
+
+    def fragment(self, result) -> str:
+        """Where on the object's page to land afterwards (`anchor(result)`, e.g. "#item-12")."""
+        return self.anchor(result) if self.anchor is not None and result is not None else ""
 
 
 @dataclass
