@@ -8,12 +8,14 @@ from campaign_site.accounts.filtersets import school_filter
 from campaign_site.generic.filtersets import ScopedFilterSet
 
 from .models import (
+    BureauControl,
     Cabinet,
     CabinetKind,
     Chemical,
     ChemicalRoom,
     Container,
     ContainerStatus,
+    CustodianTraining,
     DrugPrecursorCategory,
     Movement,
     MovementKind,
@@ -115,6 +117,39 @@ class MovementFilterSet(SchoolScopedFilterSet):
     class Meta:
         model = Movement
         fields = ["q", "organisation", "kind", "controlled", "since", "until"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(chemical__name_zh__icontains=value) | Q(chemical__cas=value))
+
+
+class TrainingFilterSet(SchoolScopedFilterSet):
+    valid = django_filters.ChoiceFilter(label=_("Valid today"), choices=YES_NO, method="filter_valid")
+
+    class Meta:
+        model = CustodianTraining
+        fields = ["organisation", "valid"]
+
+    def filter_valid(self, queryset, name, value):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        valid = Q(trained_on__lte=today, valid_until__gte=today)
+        if value == "true":
+            return queryset.filter(valid)
+        if value == "false":
+            return queryset.exclude(valid)
+        return queryset
+
+
+class ControlFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name or CAS"), method="search")
+
+    class Meta:
+        model = BureauControl
+        fields = ["q"]
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -7,16 +7,17 @@ from campaign_site.accounts.models import Organisation
 from campaign_site.generic.forms import DateInput, ScopedModelForm
 
 from . import permissions
-from .models import Cabinet, ChemicalRoom, Container, Unit
+from .models import BureauControl, Cabinet, ChemicalRoom, Container, CustodianTraining, Unit
 
 
 class SchoolFieldMixin:
     """A "school" choice on create forms: the schools whose chemicals the user keeps (one school:
     chosen for them)."""
 
-    def add_school_field(self):
-        schools = permissions.schools_kept_by(self.user) if self.user is not None else Organisation.objects.none()
-        field = forms.ModelChoiceField(queryset=schools, label=_("School"), empty_label=None)
+    def add_school_field(self, schools=None, label=None):
+        if schools is None:
+            schools = permissions.schools_kept_by(self.user) if self.user is not None else Organisation.objects.none()
+        field = forms.ModelChoiceField(queryset=schools, label=label or _("School"), empty_label=None)
         self.fields = {"organisation": field, **self.fields}
         if len(schools) == 1:
             field.widget = forms.HiddenInput()
@@ -113,3 +114,41 @@ class MovementForm(forms.Form):
 
 class ReverseForm(forms.Form):
     note = forms.CharField(label=_("Why is this entry reversed?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrainingForm(SchoolFieldMixin, ScopedModelForm):
+    class Meta:
+        model = CustodianTraining
+        fields = ["person", "course", "certificate", "trained_by", "trained_on", "valid_until", "activity", "note"]
+        widgets = {"trained_on": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        from campaign_site.campaigns.models import Activity, ActivityKind
+
+        super().__init__(*args, **kwargs)
+        schools = permissions.schools_trained_by(self.user) if self.user is not None else Organisation.objects.none()
+        if self.instance.pk is not None:
+            schools = schools.filter(pk=self.instance.organisation_id)
+        self.fields["person"].queryset = get_user_model().objects.filter(
+            is_active=True, memberships__organisation__in=schools, memberships__is_active=True,
+            memberships__role__in=sorted(permissions.CUSTODIAN_ROLES)).distinct().order_by("full_name", "pk")
+        self.fields["activity"].queryset = Activity.objects.filter(
+            organisation__in=schools, kind=ActivityKind.TRAINING).order_by("-date", "-pk")
+        if self.instance.pk is None:
+            self.add_school_field(schools)
+
+
+class ControlForm(ScopedModelForm):
+    class Meta:
+        model = BureauControl
+        fields = ["chemical", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bureaus = permissions.bureaus_controlled_by(self.user) if self.user is not None \
+            else Organisation.objects.none()
+        field = forms.ModelChoiceField(queryset=bureaus, label=_("Bureau"), empty_label=None)
+        self.fields = {"organisation": field, **self.fields}
+        if len(bureaus) == 1:
+            field.widget = forms.HiddenInput()
+            field.initial = bureaus[0].pk

@@ -281,6 +281,8 @@ class ContainerStatus(models.TextChoices):
     EMPTY = "empty", _("Used up")
     SCRAPPED = "scrapped", _("Scrapped")
     TRANSFERRED = "transferred", _("Transferred out")
+    AWAITING = "awaiting", _("Receipt awaiting a second custodian")
+    NOT_RECEIVED = "not_received", _("Receipt not confirmed")
 
 
 class Container(OrganisationOwned):
@@ -385,6 +387,8 @@ class Movement(LedgerEntry):
     controlled = models.BooleanField(_("double management"), default=False)
     second_person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("second custodian"), null=True,
                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    pending_action = models.ForeignKey("generic.PendingAction", verbose_name=_("two-person confirmation"),
+                                       null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta(LedgerEntry.Meta):
         verbose_name = _("movement")
@@ -415,3 +419,70 @@ class Movement(LedgerEntry):
 
     def balance_key(self):
         return {"container": self.container}
+
+
+# -- two-person control: what a bureau adds to the national flags, who is trained ---------------------
+
+class BureauControl(OrganisationOwned):
+    """A chemical a bureau puts under two-person control (双人双锁、双人收发) for every school below
+    it, beyond the national flags. `organisation` is the bureau."""
+
+    chemical = models.ForeignKey(Chemical, verbose_name=_("chemical"), on_delete=models.PROTECT,
+                                 related_name="bureau_controls")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("chemical under bureau control")
+        verbose_name_plural = _("chemicals under bureau control")
+        ordering = ["organisation__name", "chemical__name_zh", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "chemical"], name="chemicals_bureau_control_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.chemical.name_zh}"
+
+    def get_absolute_url(self):
+        return reverse("chemicals:control_list")
+
+
+class CustodianTraining(OrganisationOwned):
+    """A custodian's training for keeping hazardous chemicals (保管员培训), valid for a period. Only a
+    custodian with a record valid on the day may sign a controlled movement."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("custodian"), on_delete=models.PROTECT,
+                               related_name="custodian_trainings")
+    course = models.CharField(_("course"), max_length=200)
+    certificate = models.CharField(_("certificate number"), max_length=100, blank=True)
+    trained_by = models.CharField(_("trained by"), max_length=200, blank=True)
+    trained_on = models.DateField(_("trained on"))
+    valid_until = models.DateField(_("valid until"))
+    activity = models.ForeignKey("campaigns.Activity", verbose_name=_("training on file"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("The school's training session this record comes from, if any."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("custodian training")
+        verbose_name_plural = _("custodian trainings")
+        ordering = ["organisation__name", "-valid_until", "pk"]
+        indexes = [models.Index(fields=["person", "organisation", "valid_until"], name="chem_training_valid")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("trained_on")),
+                                   name="chemicals_training_valid_after_trained"),
+        ]
+
+    def __str__(self):
+        return f"{self.person.display_name} · {self.course}"
+
+    def get_absolute_url(self):
+        return reverse("chemicals:training_detail", args=[self.pk])
+
+    def is_valid_on(self, day) -> bool:
+        return self.trained_on <= day <= self.valid_until

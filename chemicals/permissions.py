@@ -7,7 +7,13 @@ bureau staff above read everything and change nothing."""
 from __future__ import annotations
 
 from campaign_site.accounts.models import Organisation, Role
-from campaign_site.accounts.permissions import BUREAU_ROLES, LEADER_ROLES, has_role
+from campaign_site.accounts.permissions import (
+    BUREAU_MANAGER_ROLES,
+    BUREAU_ROLES,
+    LEADER_ROLES,
+    SCHOOL_SAFETY_ROLES,
+    has_role,
+)
 
 KEEPER_ROLES = frozenset({Role.LAB_CUSTODIAN, Role.LAB_HEAD})
 # Who signs as one of the two people of a controlled movement (双人收发、双人记账).
@@ -44,3 +50,59 @@ def schools_kept_by(user):
         return schools
     return schools.filter(memberships__user=user, memberships__is_active=True,
                           memberships__role__in=sorted(KEEPER_ROLES)).distinct()
+
+
+# Two-person control ---------------------------------------------------------------------------
+
+# Who keeps a school's custodian training records: the safety officer and the school's leaders.
+TRAINING_ROLES = SCHOOL_SAFETY_ROLES
+# Who adds chemicals to two-person control for the schools below a bureau.
+CONTROL_ROLES = BUREAU_MANAGER_ROLES
+
+
+def can_manage_training(user, organisation: Organisation | None) -> bool:
+    """Enter and correct the custodian training records of `organisation` (a school)."""
+    if organisation is None or not organisation.is_school:
+        return bool(getattr(user, "is_superuser", False))
+    return has_role(user, organisation, TRAINING_ROLES)
+
+
+def can_manage_training_any(user, obj=None) -> bool:
+    return has_role(user, None, TRAINING_ROLES)
+
+
+def can_edit_training(user, obj) -> bool:
+    return obj is not None and can_manage_training(user, obj.organisation)
+
+
+def can_control(user, organisation: Organisation | None) -> bool:
+    """Add chemicals to (or remove them from) two-person control at `organisation` (a bureau)."""
+    if organisation is None or organisation.is_school:
+        return False
+    return has_role(user, organisation, CONTROL_ROLES)
+
+
+def can_control_any(user, obj=None) -> bool:
+    return has_role(user, None, CONTROL_ROLES)
+
+
+def can_remove_control(user, obj) -> bool:
+    return obj is not None and can_control(user, obj.organisation)
+
+
+def bureaus_controlled_by(user):
+    """Bureaus at which `user` may add chemicals to two-person control (choices of the form)."""
+    bureaus = Organisation.objects.bureaus().visible_to(user)
+    if getattr(user, "is_superuser", False):
+        return bureaus
+    return bureaus.filter(memberships__user=user, memberships__is_active=True,
+                          memberships__role__in=sorted(CONTROL_ROLES)).distinct()
+
+
+def schools_trained_by(user):
+    """Schools whose custodian training records `user` keeps."""
+    schools = Organisation.objects.schools().visible_to(user)
+    if getattr(user, "is_superuser", False):
+        return schools
+    return schools.filter(memberships__user=user, memberships__is_active=True,
+                          memberships__role__in=sorted(TRAINING_ROLES)).distinct()

@@ -11,7 +11,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import IN_KINDS, Chemical, Movement, MovementKind
+from .models import IN_KINDS, BureauControl, Chemical, CustodianTraining, Movement, MovementKind
 
 ZERO = Decimal("0")
 IN_Q = Q(kind__in=IN_KINDS) | Q(kind=MovementKind.COUNT, base_quantity__gt=0)
@@ -114,6 +114,57 @@ def detail_ledger(*, organisation, chemical, year: int) -> tuple[Decimal, list[D
         lines.append(DetailLine(movement=m, received=m.base_quantity if incoming else ZERO,
                                 issued=ZERO if incoming else -m.base_quantity, balance=balance))
     return opening, lines
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """"00000001.00000042." -> ["00000001.", "00000001.00000042."]."""
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+def bureau_controls_over(school):
+    """The additions to two-person control made by the bureaus above `school`."""
+    return BureauControl.objects.filter(organisation__path__in=_ancestor_paths(school.path))
+
+
+def is_controlled(chemical, school) -> bool:
+    """Is every movement of `chemical` at `school` under two-person control (双人收发、双人记账)?
+    The national flags (highly toxic, explosive or drug precursor, flammable, explosive) or an
+    addition by a bureau above the school. The one rule every entry point asks."""
+    if chemical.is_controlled:
+        return True
+    return bureau_controls_over(school).filter(chemical=chemical).exists()
+
+
+def controls_for(user):
+    """Bureau additions `user` may read: those of the bureaus they see, and those made above any
+    organisation they belong to (a school reads what its bureaus added)."""
+    from campaign_site.generic.scoping import scope_q, user_scope_paths
+
+    paths = user_scope_paths(user)
+    if paths is None:
+        return BureauControl.objects.all()
+    above = {p for path in paths for p in _ancestor_paths(path)}
+    return BureauControl.objects.filter(scope_q(user, "organisation__path") | Q(organisation__path__in=sorted(above)))
+
+
+def controlled_by_bureau(school) -> set[int]:
+    """Pks of the chemicals the bureaus above `school` added to two-person control (one query)."""
+    return set(bureau_controls_over(school).values_list("chemical_id", flat=True))
+
+
+def valid_training(user, school, day=None):
+    """`user`'s custodian training at `school` valid on `day` (default today), the latest first; or None."""
+    day = day or timezone.localdate()
+    if user is None or getattr(user, "pk", None) is None:
+        return None
+    return (CustodianTraining.objects.filter(person=user, organisation=school, trained_on__lte=day,
+                                             valid_until__gte=day)
+            .order_by("-valid_until", "-pk").first())
+
+
+def has_valid_training(user, school, day=None) -> bool:
+    return valid_training(user, school, day) is not None
 
 
 def chemicals_on_books(organisation):

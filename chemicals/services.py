@@ -16,19 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign_site.accounts.models import Membership, Organisation
+from campaign_site.campaigns.models import ActivityKind
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.ledger import QUANTITY_PLACES, format_quantity, ledger_post
 from campaign_site.generic.services import model_update
 
-from . import permissions
+from . import permissions, selectors
 from .models import (
     KIND_SIGN,
     UNIT_FACTORS,
+    BureauControl,
     Cabinet,
     ChemicalRoom,
     Container,
     ContainerStatus,
     ContainerStock,
+    CustodianTraining,
     Movement,
     MovementKind,
     Unit,
@@ -157,7 +160,7 @@ def _check_container(container: Container):
     _check_same_school(container.cabinet, container.organisation, _("The cabinet"))
     if not container.cabinet.is_active:
         raise DomainError(_("Cabinet %(cabinet)s is no longer in use.") % {"cabinet": container.cabinet})
-    if container.chemical.is_controlled and not container.cabinet.controlled:
+    if selectors.is_controlled(container.chemical, container.organisation) and not container.cabinet.controlled:
         raise DomainError(_("%(chemical)s is under double management: keep it in a cabinet with two locks "
                             "(双人双锁).") % {"chemical": container.chemical.name_zh})
     if container.opened_on and container.opened_on < container.received_on:
@@ -336,3 +339,75 @@ def movement_book(*, container: Container, actor, **fields):
 def movement_reverse_book(*, movement: Movement, actor, note: str):
     """The entry point of the pages: book the reversing entry (see movement_reverse)."""
     return movement_reverse(movement=movement, actor=actor, note=note)
+
+
+# Two-person control: custodian training records, bureau additions --------------------------------
+
+TRAINING_FIELDS = frozenset({"person", "course", "certificate", "trained_by", "trained_on", "valid_until",
+                             "activity", "note"})
+
+
+def _check_training(record: CustodianTraining):
+    if not record.organisation.is_school:
+        raise DomainError(_("Custodian training is recorded by a school."))
+    if not is_custodian(record.person, record.organisation):
+        raise DomainError(_("%(name)s is not a lab custodian of %(school)s.")
+                          % {"name": record.person.display_name, "school": record.organisation})
+    if record.trained_on and record.valid_until and record.valid_until < record.trained_on:
+        raise DomainError(_("A training cannot be valid until a day before it was held."))
+    if record.activity_id is not None:
+        activity = record.activity
+        if activity.organisation_id != record.organisation_id:
+            raise DomainError(_("The training session belongs to another school."))
+        if activity.kind != ActivityKind.TRAINING:
+            raise DomainError(_("%(activity)s is not a training session.") % {"activity": activity})
+
+
+def training_create(*, organisation: Organisation, actor, **fields) -> CustodianTraining:
+    """Put a custodian's training on file (the safety officer or a leader of the school)."""
+    if actor is not None and not permissions.can_manage_training(actor, organisation):
+        raise DomainError(_("Only the school's safety officer and leaders keep its custodian training records."))
+    unknown = set(fields) - TRAINING_FIELDS
+    if unknown:
+        raise DomainError(_("Cannot set %(fields)s here.") % {"fields": ", ".join(sorted(unknown))})
+    record = CustodianTraining(organisation=organisation, created_by=actor if getattr(actor, "pk", None) else None,
+                               **fields)
+    _check_training(record)
+    return _save(record, actor)
+
+
+def training_update(*, record: CustodianTraining, actor, **fields) -> CustodianTraining:
+    if actor is not None and not permissions.can_manage_training(actor, record.organisation):
+        raise DomainError(_("Only the school's safety officer and leaders keep its custodian training records."))
+    with transaction.atomic():
+        record = CustodianTraining.objects.select_for_update().get(pk=record.pk)
+        probe = CustodianTraining.objects.get(pk=record.pk)
+        for name, value in fields.items():
+            if name in TRAINING_FIELDS:
+                setattr(probe, name, value)
+        _check_training(probe)
+        model_update(instance=record, data=fields, allowed=TRAINING_FIELDS, actor=actor)
+    return record
+
+
+def control_add(*, organisation: Organisation, chemical, actor, reason: str = "") -> BureauControl:
+    """A bureau puts `chemical` under two-person control for every school below it."""
+    if organisation.is_school:
+        raise DomainError(_("Chemicals are added to two-person control by a bureau, for the schools below it."))
+    if actor is not None and not permissions.can_control(actor, organisation):
+        raise DomainError(_("Only the bureau's safety staff add chemicals to two-person control."))
+    if chemical.is_controlled:
+        raise DomainError(_("%(chemical)s is already under two-person control by the national lists.")
+                          % {"chemical": chemical})
+    if BureauControl.objects.filter(organisation=organisation, chemical=chemical).exists():
+        raise DomainError(_("%(chemical)s is already under this bureau's control.") % {"chemical": chemical})
+    return _save(BureauControl(organisation=organisation, chemical=chemical, reason=(reason or "").strip(),
+                               created_by=actor if getattr(actor, "pk", None) else None), actor)
+
+
+def control_remove(*, control: BureauControl, actor) -> None:
+    """The bureau lifts its addition: movements asked for before stay pending until confirmed or withdrawn."""
+    if actor is not None and not permissions.can_control(actor, control.organisation):
+        raise DomainError(_("Only the bureau's safety staff remove chemicals from two-person control."))
+    control._history_user = actor
+    control.delete()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.tables import Table
 
-from .models import Cabinet, Chemical, ChemicalRoom, Container, Movement
+from .models import BureauControl, Cabinet, Chemical, ChemicalRoom, Container, CustodianTraining, Movement
 
 
 class ChemicalTable(Table):
@@ -218,3 +218,80 @@ class MovementTable(Table):
 
     def render_counterparty(self, record):
         return self.value_counterparty(record) or "—"
+
+
+class TrainingTable(Table):
+    person = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by=("person__full_name",))
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    course = tables.Column()
+    certificate = tables.Column()
+    trained_on = tables.DateColumn(format="Y-m-d")
+    valid_until = tables.DateColumn(format="Y-m-d")
+    valid_today = tables.Column(verbose_name=_("valid today"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = CustodianTraining
+        fields = ()
+        sequence = ("person", "organisation", "course", "certificate", "trained_on", "valid_until", "valid_today")
+        phone_columns = ("person", "valid_until", "valid_today")
+        order_by = ("-valid_until",)
+        attrs = {**ATTRS, "data-testid": "training-table"}
+
+    def render_person(self, record):
+        return record.person.display_name
+
+    def value_person(self, record):
+        return record.person.display_name
+
+    def value_valid_today(self, record):
+        from django.utils import timezone
+
+        return _yes_no(record.is_valid_on(timezone.localdate()))
+
+    def render_valid_today(self, record):
+        return self.value_valid_today(record)
+
+
+class ControlTable(Table):
+    chemical = tables.Column(order_by=("chemical__name_zh",))
+    cas = tables.Column(verbose_name=_("CAS number"), accessor="chemical__cas", orderable=False)
+    organisation = tables.Column(verbose_name=_("bureau"), order_by=("organisation__name",))
+    reason = tables.Column()
+    created_by = tables.Column(orderable=False)
+    created_at = tables.DateTimeColumn(format="Y-m-d")
+    remove = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
+
+    class Meta:
+        model = BureauControl
+        fields = ()
+        sequence = ("chemical", "cas", "organisation", "reason", "created_by", "created_at", "remove")
+        phone_columns = ("chemical", "organisation", "remove")
+        order_by = ("chemical",)
+        attrs = {**ATTRS, "data-testid": "control-table"}
+
+    def render_chemical(self, record):
+        return record.chemical.name_zh
+
+    def value_chemical(self, record):
+        return record.chemical.name_zh
+
+    def render_created_by(self, record):
+        return _person(record.created_by) or "—"
+
+    def value_created_by(self, record):
+        return _person(record.created_by)
+
+    def render_remove(self, record):
+        from django.middleware.csrf import get_token
+        from django.urls import reverse
+
+        from .permissions import can_remove_control
+
+        request = getattr(self, "request", None)
+        if request is None or not can_remove_control(request.user, record):
+            return ""
+        return format_html(
+            '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" '
+            'value="{}"><button type="submit" class="btn btn-sm btn-outline-danger" data-testid="control-remove">'
+            '{}</button></form>', reverse("chemicals:control_remove", args=[record.pk]), get_token(request),
+            _("Remove"))

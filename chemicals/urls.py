@@ -28,3 +28,12 @@ urlpatterns += [
     path("ledger/", views.GeneralLedgerView.as_view(), name="general_ledger"),
     path("ledger/detail/", views.DetailLedgerView.as_view(), name="detail_ledger"),
 ]
+urlpatterns += [
+    path("training/", views.TrainingListView.as_view(), name="training_list"),
+    path("training/new/", views.TrainingCreateView.as_view(), name="training_create"),
+    path("training/<int:pk>/", views.TrainingDetailView.as_view(), name="training_detail"),
+    path("training/<int:pk>/edit/", views.TrainingEditView.as_view(), name="training_edit"),
+    path("controls/", views.ControlListView.as_view(), name="control_list"),
+    path("controls/new/", views.ControlCreateView.as_view(), name="control_create"),
+    path("controls/<int:pk>/remove/", views.ControlRemoveView.as_view(), name="control_remove"),
+]

@@ -2,13 +2,14 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.generic.audit import audit_record
+from campaign_site.generic.errors import DomainError
 from campaign_site.generic.export import file_response
 from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.views import (
@@ -21,10 +22,35 @@ from campaign_site.generic.views import (
 
 from . import permissions, selectors, services
 from .catalogue import ChemicalListImporter, can_load_lists
-from .filtersets import CabinetFilterSet, ChemicalFilterSet, ContainerFilterSet, MovementFilterSet, RoomFilterSet
-from .forms import CabinetForm, ContainerForm, MovementForm, ReverseForm, RoomForm
-from .models import Cabinet, Chemical, ChemicalRoom, Container, ContainerStock, Movement
-from .tables import CabinetTable, ChemicalTable, ContainerTable, MovementTable, RoomTable
+from .filtersets import (
+    CabinetFilterSet,
+    ChemicalFilterSet,
+    ContainerFilterSet,
+    ControlFilterSet,
+    MovementFilterSet,
+    RoomFilterSet,
+    TrainingFilterSet,
+)
+from .forms import CabinetForm, ContainerForm, ControlForm, MovementForm, ReverseForm, RoomForm, TrainingForm
+from .models import (
+    BureauControl,
+    Cabinet,
+    Chemical,
+    ChemicalRoom,
+    Container,
+    ContainerStock,
+    CustodianTraining,
+    Movement,
+)
+from .tables import (
+    CabinetTable,
+    ChemicalTable,
+    ContainerTable,
+    ControlTable,
+    MovementTable,
+    RoomTable,
+    TrainingTable,
+)
 
 
 class ChemicalListView(ObjectListView):
@@ -409,3 +435,95 @@ class DetailLedgerView(LedgerPageMixin, View):
         audit_record("export", request=self.request, organisation=ctx["school"], detail=title)
         return file_response(fmt, str(_("Detail ledger")), headers=[str(h) for h in headers],
                              rows=[[str(c) for c in r] for r in rows], title=title)
+
+
+# Two-person control: custodian training records, bureau additions ------------------------------
+
+
+class TrainingListView(ChemListView):
+    model = CustodianTraining
+    table_class = TrainingTable
+    filterset_class = TrainingFilterSet
+    select_related = ("organisation", "person")
+    create_url_name = "chemicals:training_create"
+    title = _("Custodian training")
+
+
+class TrainingDetailView(ChemDetailView):
+    model = CustodianTraining
+    select_related = ("organisation", "person", "activity", "created_by")
+    template_name = "chemicals/training_detail.html"
+    detail_fields = ("organisation", "person", "course", "certificate", "trained_by", "trained_on", "valid_until",
+                     "activity", "note", "created_by", "created_at")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = permissions.can_edit_training(self.request.user, self.object)
+        ctx["valid_today"] = self.object.is_valid_on(timezone.localdate())
+        return ctx
+
+
+class TrainingCreateView(ChemCreateView):
+    model = CustodianTraining
+    form_class = TrainingForm
+    permission = staticmethod(permissions.can_manage_training_any)
+    success_message = _("The training was put on file.")
+
+    def perform_save(self, form):
+        return services.training_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
+                                        **self.fields_of(form))
+
+
+class TrainingEditView(ChemEditView):
+    model = CustodianTraining
+    form_class = TrainingForm
+    permission = staticmethod(permissions.can_edit_training)
+    success_message = _("The training record was updated.")
+
+    def perform_save(self, form):
+        return services.training_update(record=self.object, actor=self.request.user, **self.changed(form))
+
+
+class ControlListView(ChemListView):
+    """The chemicals bureaus added to two-person control: a bureau's own and, for a school, those of
+    the bureaus above it."""
+
+    model = BureauControl
+    table_class = ControlTable
+    filterset_class = ControlFilterSet
+    select_related = ("organisation", "chemical", "created_by")
+    create_url_name = "chemicals:control_create"
+    title = _("Chemicals under bureau control")
+
+    def get_queryset(self):
+        return selectors.controls_for(self.request.user).select_related(*self.select_related)
+
+
+class ControlCreateView(ObjectCreateView):
+    model = BureauControl
+    form_class = ControlForm
+    permission = staticmethod(permissions.can_control_any)
+    success_message = _("The chemical is under two-person control in every school below the bureau.")
+
+    def perform_save(self, form):
+        data = form.cleaned_data
+        return services.control_add(organisation=data["organisation"], chemical=data["chemical"],
+                                    actor=self.request.user, reason=data["reason"])
+
+
+class ControlRemoveView(ChemViewMixin, ObjectEditView):
+    """POST only: lift a bureau's addition."""
+
+    model = BureauControl
+    permission = staticmethod(permissions.can_remove_control)
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.control_remove(control=self.object, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(chemical)s is no longer under the bureau's control.")
+                             % {"chemical": self.object.chemical})
+        return redirect("chemicals:control_list")

@@ -3,6 +3,8 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from django.utils import timezone
+
 from campaign_site.accounts.models import Role
 from chemicals import services
 from chemicals.models import Chemical
@@ -50,3 +52,18 @@ def container(school, cas=SALT, *, in_cabinet=None, size="500", unit="g", **fiel
     fields.setdefault("received_on", datetime.date(2026, 9, 1))
     return services.container_create(organisation=school, actor=None, chemical=chemical, cabinet=in_cabinet,
                                      unit=unit, size=Decimal(size), **fields)
+
+
+def training(school, person, *, trained_on=None, valid_until=None, course="危险化学品保管员培训"):
+    """A custodian training record valid today (unless dates are given)."""
+    today = timezone.localdate()
+    return services.training_create(
+        organisation=school, actor=None, person=person, course=course,
+        trained_on=trained_on or today - datetime.timedelta(days=30),
+        valid_until=valid_until or today + datetime.timedelta(days=335))
+
+
+def trained_custodian(school, **kwargs):
+    person = custodian(school, **kwargs)
+    training(school, person)
+    return person

@@ -3,7 +3,7 @@ import itertools
 from decimal import Decimal
 
 from chemicals import services
-from chemicals.models import Cabinet, Chemical, ChemicalRoom, Container, Movement
+from chemicals.models import BureauControl, Cabinet, Chemical, ChemicalRoom, Container, CustodianTraining, Movement
 
 from . import factories as cf
 
@@ -24,10 +24,22 @@ def _movement(school):
     return services.movement_record(container=bottle, kind="issue", quantity=Decimal("10"), actor=None)
 
 
+def _training(school):
+    return cf.training(school, cf.custodian(school))
+
+
+def _control(school):
+    """An addition by the bureau above `school` (a school's own bureau, not the school)."""
+    return services.control_add(organisation=school.parent, chemical=_chemical(school), actor=None,
+                                reason="区局要求双人管理")
+
+
 OBJECTS = {
     ChemicalRoom: cf.room,
     Cabinet: _cabinet,
     Container: cf.container,
     Movement: _movement,
+    CustodianTraining: _training,
+    BureauControl: _control,
 }
 LIST_OBJECTS = {Chemical: _chemical}
