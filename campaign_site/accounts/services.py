@@ -261,9 +261,11 @@ def person_get_or_create(*, organisation: Organisation, name: str, department: D
 def user_create(*, username: str, full_name: str, password: str | None = None, email: str = "",
                 phone: str = "", organisation: Organisation | None = None, roles=(),
                 department: Department | None = None, actor: User | None = None,
-                temporary_password: bool = False, force_change: bool = True) -> User:
+                temporary_password: bool = False, force_change: bool = True, password_hash: str = "") -> User:
     """Create a login, its roles at `organisation` and its staff record (an existing unlinked one of the
-    same name is reused). A manager must give at least one role at an organisation they manage."""
+    same name is reused). A manager must give at least one role at an organisation they manage.
+    `password_hash` (from `make_password`, hashed before the caller's transaction, as the roster
+    import does) is a temporary password already hashed: stored as is, to be changed at first login."""
     username = (username or "").strip()
     full_name = (full_name or "").strip()
     if not username:
@@ -288,7 +290,10 @@ def user_create(*, username: str, full_name: str, password: str | None = None, e
             validate_password(password, user)
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages))
-    if password and (temporary_password or actor is not None):
+    if password_hash:
+        user.password = password_hash
+        user.must_change_password = force_change
+    elif password and (temporary_password or actor is not None):
         # A password chosen by a manager or generated is temporary: the user replaces it at first login.
         set_temporary_password(user, password, force_change=force_change)
     elif password:

@@ -522,25 +522,9 @@ class UserImportView(ImportView):
     success_url_name = "accounts:user_list"
     template_name = "accounts/user_import.html"
 
-    def confirm(self, token):
-        from django.core.files.storage import default_storage
-
-        path = self.request.session.pop(f"import:{token}", None)
-        self.request.session.pop(f"import:{token}:options", None)
-        if not path or not default_storage.exists(path):
-            messages.error(self.request, _("The preview has expired. Please upload the file again."))
-            return redirect(self.request.path)
-        importer = self.importer_class(user=self.request.user)
-        with default_storage.open(path, "rb") as fh:
-            result = importer.run(fh, dry_run=False)
-        default_storage.delete(path)
-        if not result.saved:
-            return self.render_to_response(self.get_context_data(form=self.get_form_class()(), result=result,
-                                                                 token=""))
-        audit_record("import", request=self.request,
-                     detail=_("%(title)s: %(count)d rows") % {"title": self.importer_class.title, "count": result.saved})
+    def imported(self, importer, result):
         return render(self.request, "accounts/user_import_done.html", {
-            "title": _("Users imported"), "created": importer.passwords,
+            "title": _("Users imported"), "created": importer.created_rows(),
             "list_url": reverse("accounts:user_list"),
         })
 

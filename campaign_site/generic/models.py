@@ -267,3 +267,71 @@ class PendingAction(OrganisationOwned):
     @property
     def is_expired(self) -> bool:
         return self.status == PendingStatus.EXPIRED or (self.is_pending and timezone.now() >= self.expires_at)
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a worker")
+    VALIDATING = "validating", _("Checking the rows")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A job is its owner's alone (another user, even the bureau above, gets 404)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+
+class ImportJob(models.Model):
+    """A confirmed import too large to run in the request (more than `IMPORT_BACKGROUND_ROWS`
+    rows): the previewed file is checked again and written by a Celery task
+    (`generic.tasks.run_import_job`), all rows or none, while its page shows the progress.
+    Written only by `campaign_site.generic.importing`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT,
+                              related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("organisation"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    importer = models.CharField(_("importer"), max_length=200)  # dotted path of the Importer class
+    title = models.CharField(_("what"), max_length=200)
+    file_path = models.CharField(max_length=300)  # the previewed upload under MEDIA_ROOT
+    options = models.JSONField(default=dict, blank=True)  # the preview's options (pks, flags)
+    result_url = models.CharField(max_length=300, blank=True)  # where the imported rows are listed
+    status = models.CharField(_("status"), max_length=20, choices=ImportJobStatus.choices,
+                              default=ImportJobStatus.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)  # {"saved": n} or {"rows": [{"row": n, "errors": []}]}
+    # Shown once to the owner, then erased (the initial passwords of a user import). No history.
+    secret = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("background import")
+        verbose_name_plural = _("background imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("generic:import_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

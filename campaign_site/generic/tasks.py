@@ -82,3 +82,11 @@ def import_previews_purge(*, older_than: timedelta = IMPORT_PREVIEW_MAX_AGE) -> 
 @shared_task(name="campaign_site.generic.tasks.purge_import_previews")
 def purge_import_previews() -> int:
     return import_previews_purge()
+
+
+@shared_task(name="campaign_site.generic.tasks.run_import_job")
+def run_import_job(job_id: str) -> str:
+    """A confirmed import too large for the request (importing.import_job_run)."""
+    from .importing import import_job_run
+
+    return import_job_run(job_id)

@@ -33,8 +33,9 @@ from .audit import audit_hidden_lookup, audit_record
 from .errors import DomainError
 from .export import table_response
 from .filtersets import no_filters
+from .importing import import_job_start, runs_in_background
 from .limits import file_limit
-from .models import AuditResult
+from .models import AuditResult, ImportJob
 from .permissions import allows
 
 
@@ -444,16 +445,25 @@ class ImportView(LoginRequiredMixin, FormView):
             self.request.session[f"import:{token}:options"] = {
                 k: (v.pk if hasattr(v, "pk") else v) for k, v in options.items()
             }
-        return self.render_to_response(self.get_context_data(form=form, result=result, token=token))
+            self.request.session[f"import:{token}:rows"] = len(result.rows)
+        return self.render_to_response(self.get_context_data(
+            form=form, result=result, token=token, in_background=runs_in_background(len(result.rows))))
 
     def confirm(self, token):
         from django.core.files.storage import default_storage
 
         path = self.request.session.pop(f"import:{token}", None)
         raw_options = self.request.session.pop(f"import:{token}:options", {})
+        rows = self.request.session.pop(f"import:{token}:rows", 0)
         if not path or not default_storage.exists(path):
             messages.error(self.request, _("The preview has expired. Please upload the file again."))
             return redirect(self.request.path)
+        if runs_in_background(rows):
+            # Too long for the request: a Celery task checks and writes it; its page shows the progress.
+            job = import_job_start(importer_class=self.importer_class, user=self.request.user,
+                                   organisation=getattr(self.request, "organisation", None), path=path,
+                                   options=raw_options, rows_total=rows, result_url=self.get_success_url())
+            return redirect(job.get_absolute_url())
         form = self.get_form_class()(data=None, **{k: v for k, v in self.get_form_kwargs().items() if k == "user"})
         options = self.importer_class.restore_options(raw_options, user=self.request.user) \
             if hasattr(self.importer_class, "restore_options") else raw_options
@@ -467,6 +477,10 @@ class ImportView(LoginRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form, result=result, token=""))
         audit_record("import", request=self.request,
                      detail=_("%(title)s: %(count)d rows") % {"title": self.importer_class.title, "count": result.saved})
+        return self.imported(importer, result)
+
+    def imported(self, importer, result):
+        """The answer to an import done in the request."""
         messages.success(self.request, _("Imported %(count)d rows.") % {"count": result.saved})
         return redirect(self.get_success_url())
 
@@ -480,6 +494,38 @@ class ImportView(LoginRequiredMixin, FormView):
         ctx["importer"] = self.importer_class
         ctx["title"] = self.importer_class.title
         ctx["columns"] = self.importer_class.columns
+        return ctx
+
+
+class ImportJobView(LoginRequiredMixin, DetailView):
+    """A background import's progress (htmx polls the fragment until it ends), then its result.
+    Only the person who started it sees it (404 for everyone else). What the importer keeps for
+    showing once (initial passwords) is erased from the job as soon as it has been shown."""
+
+    model = ImportJob
+
+    template_name = "generic/import_job.html"
+    fragment_template = "generic/_import_job.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return [self.fragment_template]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        from .importing import importer_for_key
+
+        ctx = super().get_context_data(**kwargs)
+        job = self.object
+        ctx["title"] = job.title
+        if job.is_finished and job.secret:
+            ctx["secret"] = job.secret
+            ctx["secret_template"] = getattr(importer_for_key(job.importer), "secret_template", "")
+            type(job).objects.filter(pk=job.pk).update(secret=[])
         return ctx
 
 

@@ -119,11 +119,11 @@ def test_user_import_flow_shows_passwords_once(client_for, bureau_staff, school_
     assert token and not User.objects.filter(username="sunls").exists()
     done = client.post(url, {"confirm_token": token})
     assert done.status_code == 200
-    (user, org, password), = done.context["created"]
-    assert user.username == "sunls" and org == school_a
-    assert password in done.content.decode()
-    user.refresh_from_db()
-    assert user.check_password(password)
+    row, = done.context["created"]
+    assert row["username"] == "sunls" and row["organisation"] == school_a.name
+    assert row["password"] in done.content.decode()
+    user = User.objects.get(username="sunls")
+    assert user.check_password(row["password"]) and user.must_change_password
 
 
 def test_school_import_flow(client_for, bureau_staff, district):

@@ -7,7 +7,7 @@ from PIL import Image
 from campaign_site.accounts.models import Department
 from campaign_site.generic.attachments import attachment_add
 from campaign_site.generic.audit import audit_record
-from campaign_site.generic.models import Attachment, AuditEvent, PendingAction
+from campaign_site.generic.models import Attachment, AuditEvent, ImportJob, PendingAction
 
 
 def png_upload(name="photo.png", size=(8, 8), color=(200, 30, 30)):
@@ -43,3 +43,16 @@ def pending_action_for_school(school):
 
 
 OBJECTS[PendingAction] = pending_action_for_school
+
+
+def import_job_for(user):
+    """A background import of `user`'s (only its owner sees it: 404 for everyone else)."""
+    from campaign_site.accounts.importers import UserImporter
+    from campaign_site.generic.importing import importer_key
+    from campaign_site.generic.models import ImportJob
+
+    return ImportJob.objects.create(owner=user, importer=importer_key(UserImporter), title="导入用户",
+                                    file_path=f"imports/{user.pk}/walk", rows_total=500)
+
+
+PERSONAL = {ImportJob: import_job_for}
