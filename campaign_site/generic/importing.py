@@ -199,10 +199,15 @@ def importer_for_key(key: str):
     return cls
 
 
+#: default of `settings.IMPORT_BACKGROUND_ROWS`
+IMPORT_BACKGROUND_ROWS = 300
+
+
 def runs_in_background(rows: int) -> bool:
+    """More rows than `settings.IMPORT_BACKGROUND_ROWS` (default 300): a Celery task imports them."""
     from django.conf import settings
 
-    return rows > settings.IMPORT_BACKGROUND_ROWS
+    return rows > getattr(settings, "IMPORT_BACKGROUND_ROWS", IMPORT_BACKGROUND_ROWS)
 
 
 def import_job_start(*, importer_class, user, organisation, path: str, options: dict, rows_total: int,
