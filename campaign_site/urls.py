@@ -18,6 +18,7 @@ urlpatterns = [
     path("chemicals/", include("chemicals.urls")),
     path("tips/", include("hazards.urls_public")),
     path("schoolbus/", include("schoolbus.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)),
 ]

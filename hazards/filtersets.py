@@ -53,6 +53,10 @@ class HazardFilterSet(ScopedFilterSet):
                                            widget=forms.DateInput(attrs=DATE))
     found_to = django_filters.DateFilter(field_name="found_on", lookup_expr="lte", label=_("Found to"),
                                          widget=forms.DateInput(attrs=DATE))
+    closed_from = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__gte", label=_("Closed from"),
+                                            widget=forms.DateInput(attrs=DATE))
+    closed_to = django_filters.DateFilter(field_name="closed_at", lookup_expr="date__lte", label=_("Closed to"),
+                                          widget=forms.DateInput(attrs=DATE))
 
     class Meta:
         model = Hazard

@@ -2,7 +2,9 @@
 acting user (or an explicit scope)."""
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime
+
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from campaign_site.accounts.models import Person, Role
@@ -11,12 +13,16 @@ from campaign_site.accounts.permissions import LEADER_ROLES, SCHOOL_SAFETY_ROLES
 from . import permissions as perms
 from .models import (
     OPEN_STATUSES,
+    AccountabilityRecord,
     Hazard,
     HazardLevel,
     HazardSource,
     HazardStatus,
     Inspection,
     InspectionItem,
+    InspectionKind,
+    InspectionStatus,
+    Tip,
 )
 
 
@@ -99,4 +105,67 @@ def my_hazard_work(user) -> dict:
     if roles & perms.LISTING_ROLES:
         out["to_delist"] = visible.filter(status=HazardStatus.AWAITING_DELISTING)
         out["to_list"] = visible.filter(level=HazardLevel.MAJOR, is_listed=False)
+    return out
+
+
+# The monthly report's figures (reports/statistics.py): grouped by school, a constant number of queries ---------
+
+
+def _local_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
+
+
+def monthly_figures(schools, first, after, *, today=None, since=None) -> dict[int, dict]:
+    """Per school of the queryset `schools`: inspections, leader-led inspections, hazards found,
+    rectified, open, overdue, listed, rate, funds, tips and accountability cases for the days
+    [first, after) — {school id: {key: number}} (schools with nothing left out). `since` (the
+    campaign's start) is where the cumulative rectification rate counts from."""
+    today = today or timezone.localdate()
+    since = since or first
+    out: dict[int, dict] = {}
+
+    def put(rows, **keys):
+        for row in rows:
+            target = out.setdefault(row["organisation"], {})
+            for key, column in keys.items():
+                target[key] = target.get(key, 0) + (row[column] or 0)
+
+    mid = first + datetime.timedelta(days=15)
+    inspections = (Inspection.objects.filter(organisation__in=schools, planned_for__gte=first, planned_for__lt=after)
+                   .exclude(status=InspectionStatus.PLANNED).order_by().values("organisation"))
+    leader = Q(kind=InspectionKind.LEADER)
+    put(inspections.annotate(
+        a=Count("pk", filter=Q(kind=InspectionKind.SELF)), b=Count("pk", filter=leader),
+        c=Count("pk", filter=Q(kind__in=[InspectionKind.BUREAU, InspectionKind.UNANNOUNCED])),
+        d=Count("pk", filter=Q(kind=InspectionKind.LOOKBACK)),
+        p1=Count("pk", filter=leader & Q(leader_role=Role.PRINCIPAL, planned_for__lt=mid)),
+        p2=Count("pk", filter=leader & Q(leader_role=Role.PRINCIPAL, planned_for__gte=mid)),
+        o1=Count("pk", filter=leader & ~Q(leader_role=Role.PRINCIPAL) & Q(planned_for__lt=mid)),
+        o2=Count("pk", filter=leader & ~Q(leader_role=Role.PRINCIPAL) & Q(planned_for__gte=mid)),
+    ), inspections_self="a", inspections_leader="b", inspections_bureau="c", inspections_lookback="d",
+        leader_principal_h1="p1", leader_principal_h2="p2", leader_other_h1="o1", leader_other_h2="o2")
+
+    start, end = _local_start(first), _local_start(after)
+    hazards = Hazard.objects.filter(organisation__in=schools).order_by().values("organisation")
+    open_q = Q(status__in=OPEN_STATUSES)
+    put(hazards.filter(found_on__gte=first, found_on__lt=after).annotate(
+        g=Count("pk", filter=Q(level=HazardLevel.GENERAL)), m=Count("pk", filter=Q(level=HazardLevel.MAJOR))),
+        hazards_general="g", hazards_major="m")
+    put(hazards.filter(status=HazardStatus.CLOSED, closed_at__gte=start, closed_at__lt=end).annotate(
+        n=Count("pk"), f=Sum("funds")), hazards_rectified="n", funds="f")
+    put(hazards.filter(found_on__lt=after).with_effective_deadline().annotate(
+        o=Count("pk", filter=open_q), od=Count("pk", filter=open_q & Q(due__lt=min(today, after))),
+        ls=Count("pk", filter=open_q & Q(is_listed=True)),
+        ct=Count("pk", filter=Q(found_on__gte=since)),
+        cc=Count("pk", filter=Q(found_on__gte=since, status=HazardStatus.CLOSED, closed_at__lt=end))),
+        hazards_open="o", hazards_overdue="od", hazards_listed="ls", _found_since="ct", _closed_since="cc")
+    put(Tip.objects.filter(organisation__in=schools, created_at__gte=start, created_at__lt=end).order_by()
+        .values("organisation").annotate(n=Count("pk")), tips="n")
+    put(AccountabilityRecord.objects.filter(organisation__in=schools, decided_on__gte=first, decided_on__lt=after)
+        .order_by().values("organisation").annotate(n=Count("pk")), accountability="n")
+    for figures in out.values():
+        found, closed = figures.pop("_found_since", 0), figures.pop("_closed_since", 0)
+        figures["rectification_rate"] = round(100 * closed / found, 1) if found else None
+        if "funds" in figures:
+            figures["funds"] = float(figures["funds"])
     return out

@@ -135,3 +135,21 @@ def missed_gate_duty_counts(*, year: int, month: int, user=None, organisation: O
     rows = (qs.missed(now).filter(date__gte=first, date__lt=last).order_by().values("organisation")
             .annotate(n=Count("pk")))
     return {r["organisation"]: r["n"] for r in rows}
+
+
+def bus_figures(schools, first: datetime.date, after: datetime.date, *, now: datetime.datetime | None = None
+                ) -> dict[int, dict]:
+    """School bus trips, violations and missed gate duties per school of `schools` in [first, after)
+    (the monthly report's figures): {school id: {key: number}}, three queries."""
+    from .models import GateDuty, Trip
+
+    out: dict[int, dict] = {}
+    for key, qs in (
+        ("bus_trips", Trip.objects.filter(organisation__in=schools, date__gte=first, date__lt=after)),
+        ("bus_violations", Violation.objects.filter(organisation__in=schools, date__gte=first, date__lt=after)),
+        ("gate_duty_missed", GateDuty.objects.filter(organisation__in=schools, date__gte=first, date__lt=after)
+         .missed(now)),
+    ):
+        for row in qs.order_by().values("organisation").annotate(n=Count("pk")):
+            out.setdefault(row["organisation"], {})[key] = row["n"]
+    return out

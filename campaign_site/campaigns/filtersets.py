@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.accounts.filtersets import organisation_filter
 from campaign_site.accounts.models import Organisation, SchoolType
 from campaign_site.generic.filtersets import ScopedFilterSet
 
@@ -53,6 +54,7 @@ class PlanOverviewFilterSet(ScopedFilterSet):
 
 class ActivityFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
+    organisation = organisation_filter()
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActivityKind.choices)
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte",
                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
@@ -62,7 +64,7 @@ class ActivityFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Activity
-        fields = ["q", "kind", "date_from", "date_to", "campaign"]
+        fields = ["q", "organisation", "kind", "date_from", "date_to", "campaign"]
 
     def search(self, qs, name, value):
         return qs.filter(Q(topic__icontains=value) | Q(organisation__name__icontains=value))

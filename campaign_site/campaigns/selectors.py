@@ -4,13 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Case, CharField, F, FilteredRelation, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 
-from .models import Activity, Campaign, CampaignStatus, Deadline, ImplementationPlan, PlanStatus
+from .models import Activity, ActivityKind, Campaign, CampaignStatus, Deadline, ImplementationPlan, PlanStatus
 from .similarity import COPY_THRESHOLD
 
 
@@ -143,3 +143,16 @@ def activity_counts(user, *, since: dt.date | None = None) -> dict:
     if since:
         qs = qs.filter(date__gte=since)
     return _count(qs, "kind")
+
+
+def activity_figures(schools, first: dt.date, after: dt.date) -> dict[int, dict]:
+    """Trainings and drills held and their participants per school of `schools` in [first, after)
+    (the monthly report's figures): {school id: {key: number}}, one query."""
+    rows = (Activity.objects.filter(organisation__in=schools, date__gte=first, date__lt=after).order_by()
+            .values("organisation").annotate(
+                t=Count("pk", filter=Q(kind=ActivityKind.TRAINING)),
+                tp=Sum("participants", filter=Q(kind=ActivityKind.TRAINING)),
+                d=Count("pk", filter=Q(kind=ActivityKind.DRILL)),
+                dp=Sum("participants", filter=Q(kind=ActivityKind.DRILL))))
+    return {r["organisation"]: {"trainings": r["t"], "training_participants": r["tp"] or 0,
+                                "drills": r["d"], "drill_participants": r["dp"] or 0} for r in rows}

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Monthly reports")
+
+    def ready(self):
+        from campaign_site.accounts.permissions import BUREAU_ROLES, SCHOOL_ROLES
+        from campaign_site.generic import periodic
+        from campaign_site.generic.navigation import NavItem, register
+
+        register(
+            NavItem(_("Monthly reports"), "reports:report_list", icon="journal-text", order=60,
+                    roles=frozenset(SCHOOL_ROLES)),
+            NavItem(_("Monthly reports"), "reports:overview", icon="journal-text", order=60,
+                    roles=frozenset(BUREAU_ROLES)),
+        )
+        periodic.register(name="monthly report reminders", task="reports.tasks.send_report_reminders",
+                          crontab="20 8 * * *",
+                          description="Monthly reports due within 3 days, late or returned (08:20, each notice once).")

@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaign_site.generic.forms import ScopedForm
+
+from . import statistics
+from .models import ItemKind
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportForm(ScopedForm):
+    """The month's progress and the figures the records do not track (one field per manual figure)."""
+
+    progress = forms.CharField(label=_("Progress this month"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 6}),
+                               help_text=_("Main work, progress and serious problems found this month."))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", {"progress": instance.progress, **instance.manual_figures})
+        super().__init__(*args, **kwargs)
+        for figure in statistics.MANUAL:
+            self.fields[figure.key] = forms.IntegerField(
+                label=f"{figure.label}（{figure.unit}）", min_value=0, required=False)
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        return {"progress": data.pop("progress", ""), "manual_figures": data}
+
+
+class ItemForm(ScopedForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", {"kind": instance.kind, "title": instance.title, "body": instance.body})
+        super().__init__(*args, **kwargs)

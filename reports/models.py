@@ -1,0 +1,152 @@
+"""The school's monthly report (月报) for a campaign month: the statistics table (统计表) computed
+from the records and frozen at submission, the figures the records do not track, the month's
+progress, and at least 3 work-information items (工作信息) and 1 typical case (典型案例).
+
+    draft ──send_for_approval──▶ awaiting_approval ──approve (principal)──▶ submitted ──accept──▶ accepted
+      ▲                               │ send_back                                │ return (bureau)
+      └───────────────────────────────┘◀────────────── returned ◀────────────────┘
+"""
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaign_site.generic.models import OrganisationOwned
+from campaign_site.generic.workflow import Transition, Workflow
+
+MIN_WORK_INFO = 3
+MIN_TYPICAL_CASES = 1
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the principal's approval")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for revision")
+
+
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+_P = "reports.permissions."
+_S = "reports.services."
+REPORT_FLOW = Workflow(
+    Transition("send_for_approval", source=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+               target=ReportStatus.AWAITING_APPROVAL, label=_("Send to the principal for approval"),
+               icon="send", service=_S + "report_send_for_approval", permission=_P + "can_edit_report",
+               done=_("The report was sent to the principal for approval.")),
+    Transition("approve", source=[ReportStatus.DRAFT, ReportStatus.AWAITING_APPROVAL, ReportStatus.RETURNED],
+               target=ReportStatus.SUBMITTED, label=_("Approve and submit to the bureau"), style="success",
+               icon="check-lg", confirm=True, service=_S + "report_approve", permission=_P + "can_approve_report",
+               done=_("The report was submitted to the bureau. Its figures are now fixed.")),
+    Transition("send_back", source=[ReportStatus.AWAITING_APPROVAL], target=ReportStatus.DRAFT,
+               label=_("Send back to the safety officer"), style="outline-danger", note_required=True,
+               form="reports.forms.ReasonForm", service=_S + "report_send_back", permission=_P + "can_approve_report",
+               done=_("The report was sent back.")),
+    Transition("accept", source=[ReportStatus.SUBMITTED], target=ReportStatus.ACCEPTED, label=_("Accept"),
+               style="success", icon="check-lg", confirm=True, service=_S + "report_accept",
+               permission=_P + "can_review_report", done=_("The report was accepted. The school has been notified.")),
+    Transition("return", source=[ReportStatus.SUBMITTED], target=ReportStatus.RETURNED,
+               label=_("Return for revision"), style="outline-danger", note_required=True,
+               form="reports.forms.ReasonForm", service=_S + "report_return", permission=_P + "can_review_report",
+               done=_("The report was returned. The school has been notified.")),
+    subject="report",
+)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+class MonthlyReport(OrganisationOwned):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("school"), on_delete=models.PROTECT,
+        related_name="monthly_reports", related_query_name="monthly_report",
+    )
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT,
+                                 related_name="monthly_reports")
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    due_date = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    progress = models.TextField(_("progress this month"), blank=True,
+                                help_text=_("Main work, progress and serious problems found this month."))
+    manual_figures = models.JSONField(_("figures entered by the school"), default=dict, blank=True)
+    # The statistics table as submitted (None until then): {key: number}; never recomputed afterwards.
+    figures = models.JSONField(_("statistics as submitted"), null=True, blank=True, editable=False)
+    figures_at = models.DateTimeField(_("figures computed at"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(
+        _("first submitted at"), null=True, blank=True,
+        help_text=_("On time or late is judged by the first submission; a resubmission after return keeps it."))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("bureau's note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-month", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "campaign", "month"], name="report_once_per_school_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="report_month_is_first_day"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["submitted", "accepted"]) | models.Q(figures__isnull=False),
+                name="report_submitted_has_figures"),
+        ]
+        indexes = [models.Index(fields=["campaign", "month", "status"])]
+
+    def __str__(self):
+        return _("%(school)s, %(month)s") % {"school": self.organisation.name, "month": f"{self.month:%Y-%m}"}
+
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class ItemKind(models.TextChoices):
+    WORK_INFO = "work_info", _("Work information")
+    TYPICAL_CASE = "typical_case", _("Typical case")
+
+
+class ReportItem(OrganisationOwned):
+    """A piece of work information or a typical case of a monthly report."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("school"), on_delete=models.PROTECT,
+        related_name="report_items", related_query_name="report_item",
+    )
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("monthly report"), on_delete=models.PROTECT,
+                               related_name="items")
+    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    for_circular = models.BooleanField(_("selected for the circular"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("report item")
+        verbose_name_plural = _("report items")
+        ordering = ["report", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(for_circular=False) | models.Q(kind="typical_case"),
+                                   name="report_item_only_cases_in_circular"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.report.get_absolute_url()}#item-{self.pk}"

@@ -1,0 +1,18 @@
+"""URLs of the monthly reports (namespace "reports")."""
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="report_list"),
+    path("open/", views.ReportOpenView.as_view(), name="report_open"),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
+    path("<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
+    path("<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"),
+    path("<int:pk>/step/<slug:action>/", views.ReportStepView.as_view(), name="report_step"),
+    path("<int:pk>/items/new/", views.ItemCreateView.as_view(), name="item_create"),
+    path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
+    path("items/<int:pk>/delete/", views.ItemDeleteView.as_view(), name="item_delete"),
+    path("items/<int:pk>/circular/", views.ItemCircularView.as_view(), name="item_circular"),
+]

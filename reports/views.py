@@ -1,0 +1,254 @@
+"""Pages of the monthly reports: the school's reports and this month's, one report with its
+statistics table, the bureau's overview of who reported."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from campaign_site.campaigns.models import Campaign
+from campaign_site.generic.errors import DomainError
+from campaign_site.generic.scoping import get_visible_or_404
+from campaign_site.generic.views import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    TransitionView,
+)
+
+from . import permissions, selectors, services, statistics
+from .filtersets import MonthlyReportFilterSet, OverviewFilterSet
+from .forms import ItemForm, ReportForm
+from .models import MIN_TYPICAL_CASES, MIN_WORK_INFO, REPORT_FLOW, MonthlyReport, ReportItem
+from .tables import MonthlyReportTable, OverviewTable
+
+
+class ReportListView(ObjectListView):
+    """The reports the user sees; a school's people also see this month's report to open."""
+
+    model = MonthlyReport
+    select_related = ("organisation", "campaign")
+    table_class = MonthlyReportTable
+    filterset_class = MonthlyReportFilterSet
+    template_name = "reports/report_list.html"
+    title = gettext_lazy("Monthly reports")
+    empty_text = gettext_lazy("No monthly report yet. Open this month's report above.")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        school = self.request.organisation
+        ctx["to_open"] = []
+        if school is not None and school.is_school and permissions.can_open_report(self.request.user, school):
+            month = timezone.localdate().replace(day=1)
+            for campaign in Campaign.objects.applying_to(school).order_by("-start"):
+                if month in selectors.campaign_months(campaign):
+                    report = MonthlyReport.objects.filter(organisation=school, campaign=campaign, month=month).first()
+                    ctx["to_open"].append({"campaign": campaign, "month": month, "report": report,
+                                           "due": selectors.due_date(campaign, month)})
+        return ctx
+
+
+class ReportOpenView(LoginRequiredMixin, View):
+    """POST: this month's report of the user's school for a campaign (made on first use)."""
+
+    def post(self, request):
+        school = request.organisation
+        if school is None or not permissions.can_open_report(request.user, school):
+            raise PermissionDenied
+        pk = request.POST.get("campaign", "")
+        campaign = Campaign.objects.live().visible_to(request.user).filter(pk=pk).first() if pk.isdigit() else None
+        if campaign is None:
+            messages.error(request, _("Choose the campaign whose monthly report you want to start."))
+            return redirect("reports:report_list")
+        try:
+            report = services.report_open(school=school, campaign=campaign, month=timezone.localdate(),
+                                          actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("reports:report_list")
+        return redirect(report.get_absolute_url())
+
+
+class ReportDetailView(ObjectDetailView):
+    model = MonthlyReport
+    select_related = ("organisation", "campaign__organisation", "approved_by", "reviewed_by")
+    template_name = "reports/report_detail.html"
+    workflow = REPORT_FLOW
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        report, user = self.object, self.request.user
+        if report.figures is not None and not report.is_editable:
+            figures, ctx["figures_live"] = report.figures, False
+        else:
+            schools = type(report.organisation).objects.filter(pk=report.organisation_id)
+            figures = statistics.compute(schools, report.month, report.campaign)[report.organisation_id]
+            ctx["figures_live"] = True
+        ctx["table"] = statistics.table(report, figures)
+        ctx["items"] = list(report.items.select_related("created_by"))
+        ctx["counts"] = selectors.item_counts(report)
+        ctx["min_info"], ctx["min_cases"] = MIN_WORK_INFO, MIN_TYPICAL_CASES
+        ctx["timeliness"] = selectors.report_timeliness(report, report.due_date)
+        ctx["can_edit"] = permissions.can_edit_report(user, report)
+        ctx["can_review"] = permissions.can_review_report(user, report)
+        ctx["steps"] = REPORT_FLOW.available_for(user, report)
+        for step in ctx["steps"]:
+            step.url = reverse("reports:report_step", args=[report.pk, step.name])
+        return ctx
+
+
+class ReportEditView(ObjectEditView):
+    model = MonthlyReport
+    form_class = ReportForm
+    permission = permissions.can_edit_report
+    success_message = gettext_lazy("The report was saved.")
+
+    def perform_save(self, form):
+        return services.report_update(report=self.object, actor=self.request.user, **form.service_kwargs())
+
+
+class ReportStepView(TransitionView):
+    model = MonthlyReport
+    workflow = REPORT_FLOW
+
+
+class ItemCreateView(ObjectCreateView):
+    """A piece of work information or a typical case on a report (the report's pk in the URL)."""
+
+    model = MonthlyReport
+    form_class = ItemForm
+    permission = permissions.can_edit_report
+    success_message = gettext_lazy("Added to the report.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.report = get_visible_or_404(MonthlyReport, request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.report
+
+    def get_initial(self):
+        return {"kind": self.request.GET.get("kind") or "work_info"}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Add to the report %(report)s") % {"report": self.report}
+        return ctx
+
+    def perform_save(self, form):
+        return services.item_save(report=self.report, actor=self.request.user, **form.cleaned_data)
+
+
+class ItemEditView(ObjectEditView):
+    model = ReportItem
+    select_related = ("report__organisation",)
+    form_class = ItemForm
+    permission = permissions.can_edit_report
+    success_message = gettext_lazy("The item was saved.")
+
+    def perform_save(self, form):
+        return services.item_save(report=self.object.report, item=self.object, actor=self.request.user,
+                                  **form.cleaned_data)
+
+
+class _ItemPostView(LoginRequiredMixin, View):
+    """A POST from the report's page about one of its items."""
+
+    model = ReportItem
+
+    def post(self, request, pk):
+        item = get_visible_or_404(ReportItem.objects.select_related("report"), request.user, pk=pk)
+        try:
+            with transaction.atomic():
+                message = self.act(item)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, message)
+        return redirect(item.report.get_absolute_url() + "#items")
+
+
+class ItemDeleteView(_ItemPostView):
+    def act(self, item):
+        services.item_delete(item=item, actor=self.request.user)
+        return _("“%(title)s” was removed from the report.") % {"title": item.title}
+
+
+class ItemCircularView(_ItemPostView):
+    def act(self, item):
+        selected = self.request.POST.get("selected") == "1"
+        services.item_select_for_circular(item=item, actor=self.request.user, selected=selected)
+        return _("The case was chosen for the circular.") if selected else _("The case was dropped from the circular.")
+
+
+class OverviewView(ObjectListView):
+    """The bureau's view of one campaign month: every school on time, late, missing or not yet due."""
+
+    model = MonthlyReport
+    table_class = OverviewTable
+    filterset_class = OverviewFilterSet
+    template_name = "reports/overview.html"
+    permission = permissions.can_view_overview
+    paginate_by = 50
+    empty_text = gettext_lazy("No school of this campaign is visible to you.")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.campaigns, self.campaign, self.months, self.month = [], None, [], None
+        if request.user.is_authenticated:
+            self.campaigns = list(selectors.campaigns_for(request.user)[:50])
+            chosen = request.GET.get("campaign")
+            self.campaign = next((c for c in self.campaigns if str(c.pk) == chosen), None) or \
+                (self.campaigns[0] if self.campaigns else None)
+            self.months = selectors.campaign_months(self.campaign) if self.campaign else []
+            self.month = self.months[-1] if self.months else None
+            wanted = request.GET.get("month", "")
+            for month in self.months:
+                if wanted in (f"{month:%Y-%m}", month.isoformat()):
+                    self.month = month
+
+    def get_queryset(self):
+        if self.month is None:
+            return MonthlyReport._meta.get_field("organisation").related_model.objects.none()
+        return selectors.overview(self.campaign, self.month, self.request.user)
+
+    def get_title(self):
+        if self.month is None:
+            return _("Monthly reports")
+        return _("Monthly reports %(month)s: %(campaign)s") % {"month": f"{self.month:%Y-%m}",
+                                                                "campaign": self.campaign.label}
+
+    def get_export_filename(self):
+        return _("monthly reports")
+
+    def get_summary(self, queryset):
+        if self.month is None:
+            return None
+        counts = selectors.overview_counts(self.campaign, self.month, self.request.user)
+        base = f"?campaign={self.campaign.pk}&month={self.month:%Y-%m}"
+        get = self.request.GET
+        items = [
+            (_("On time"), counts["on_time"], "timeliness", "on_time", "success"),
+            (_("Late"), counts["late"], "timeliness", "late", "warning"),
+            (_("Missing"), counts["missing"], "timeliness", "missing", "danger"),
+            (_("Not yet due"), counts["not_due"], "timeliness", "not_due", "secondary"),
+            (_("Awaiting review"), counts["awaiting_review"], "report_status", "submitted", "info"),
+            (_("Returned"), counts["returned"], "report_status", "returned", "danger"),
+        ]
+        return [{"label": label, "count": n, "url": f"{base}&{key}={value}", "style": style,
+                 "active": get.get(key) == value} for label, n, key, value, style in items]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(campaigns=self.campaigns, campaign=self.campaign, months=self.months, month=self.month,
+                   due=selectors.due_date(self.campaign, self.month) if self.month else None)
+        return ctx

@@ -1,0 +1,48 @@
+"""Monthly reports for tests, made through the services as users would."""
+import datetime
+
+from campaign_site.accounts.models import Role
+from reports import services
+from reports.models import ItemKind, MonthlyReport
+from tests import factories as f
+from tests.campaigns.factories import campaign as make_campaign
+
+MONTH = datetime.date(2026, 4, 1)
+
+
+def bureau_of(school):
+    return school.parent
+
+
+def campaign_for(school):
+    from campaign_site.campaigns.models import Campaign
+
+    existing = Campaign.objects.filter(organisation=bureau_of(school), title="测试攻坚行动").first()
+    return existing or make_campaign(bureau_of(school))
+
+
+def officer_of(school):
+    membership = school.memberships.filter(role=Role.SAFETY_OFFICER, is_active=True).select_related("user").first()
+    return membership.user if membership else f.member(school, Role.SAFETY_OFFICER)
+
+
+def report(school, *, month=MONTH, items=True) -> MonthlyReport:
+    """A draft report of `school` for `month` (created directly: the open service asks for today's month),
+    with 3 pieces of work information and 1 typical case unless items=False."""
+    campaign = campaign_for(school)
+    from reports.selectors import due_date
+
+    rep, _created = MonthlyReport.objects.get_or_create(
+        organisation=school, campaign=campaign, month=month, defaults={"due_date": due_date(campaign, month)})
+    if items:
+        add_items(rep, officer_of(school))
+    return rep
+
+
+def add_items(rep, actor, info=3, cases=1):
+    for n in range(info):
+        services.item_save(report=rep, actor=actor, kind=ItemKind.WORK_INFO, title=f"工作信息{n + 1}",
+                           body="本月开展消防安全自查，整改隐患。")
+    for n in range(cases):
+        services.item_save(report=rep, actor=actor, kind=ItemKind.TYPICAL_CASE, title=f"典型案例{n + 1}",
+                           body="食堂燃气管线老化，及时更换。")
