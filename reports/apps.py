@@ -11,6 +11,8 @@ class ReportsConfig(AppConfig):
         from campaign_site.generic import periodic
         from campaign_site.generic.navigation import NavItem, register
 
+        from . import demo  # noqa: F401  (registers the demo builder)
+
         register(
             NavItem(_("Monthly reports"), "reports:report_list", icon="journal-text", order=60,
                     roles=frozenset(SCHOOL_ROLES)),

@@ -93,7 +93,7 @@ class ReportDetailView(ObjectDetailView):
             figures = statistics.compute(schools, report.month, report.campaign)[report.organisation_id]
             ctx["figures_live"] = True
         ctx["table"] = statistics.table(report, figures)
-        ctx["items"] = list(report.items.select_related("created_by"))
+        ctx["items"] = list(report.items.select_related("created_by").order_by("-kind", "pk"))  # work information first
         ctx["counts"] = selectors.item_counts(report)
         ctx["min_info"], ctx["min_cases"] = MIN_WORK_INFO, MIN_TYPICAL_CASES
         ctx["timeliness"] = selectors.report_timeliness(report, report.due_date)
