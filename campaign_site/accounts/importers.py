@@ -286,10 +286,12 @@ class UserImporter(RosterImporter):
                 progress(n)
 
     def save(self, rows):
-        self.passwords = []
+        """All users in one bulk service call (accounts.services.users_import), so the write
+        transaction is short; the passwords were hashed before it (before_save)."""
         if len(getattr(self, "hashed", ())) != len(rows):
             self.before_save(rows)
-        for row, (password, password_hash) in zip(rows, self.hashed, strict=True):
+        batch = []
+        for row, (_password, password_hash) in zip(rows, self.hashed, strict=True):
             org = row["org_code"]
             department = None
             if row["department"]:
@@ -298,13 +300,13 @@ class UserImporter(RosterImporter):
                 if department is None:
                     department = services.department_create(organisation=org, name=row["department"], actor=self.user)
                     self.departments[key] = department
-            user = services.user_create(
-                username=row["username"], full_name=row["full_name"], password_hash=password_hash,
-                temporary_password=True, email=row["email"], phone=row["phone"], organisation=org,
-                roles=row["roles"], department=department, actor=self.user,
-            )
-            self.passwords.append((user, org, password))
-        return len(rows)
+            batch.append({"username": row["username"], "full_name": row["full_name"], "password_hash": password_hash,
+                          "email": row["email"], "phone": row["phone"], "organisation": org, "roles": row["roles"],
+                          "department": department})
+        users = services.users_import(rows=batch, actor=self.user)
+        self.passwords = [(user, r["organisation"], password)
+                          for user, r, (password, _hash) in zip(users, batch, self.hashed, strict=True)]
+        return len(users)
 
     secret_template = "accounts/_initial_passwords.html"
 

@@ -12,7 +12,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from campaign_site.generic.audit import audit_record
+from campaign_site.generic.audit import audit_record, audit_record_many
 from campaign_site.generic.errors import DomainError
 
 from .models import (
@@ -318,6 +318,92 @@ def user_create(*, username: str, full_name: str, password: str | None = None, e
     _audit("user_created", actor=actor, target=user, organisation=organisation,
            detail=", ".join(_role_label(r) for r in roles))
     return user
+
+
+@transaction.atomic
+def users_import(*, rows: list[dict], actor: User) -> list[User]:
+    """Create many logins at once (the roster import), under the rules of `user_create` and
+    `membership_add`, checked once for the whole batch, and written with bulk inserts (history
+    rows and audit records included): the transaction holding the database's write lock stays
+    short even for thousands of users. Each row: username, full_name, password_hash (hashed before
+    this transaction; a temporary password, changed at first login), email, phone, organisation,
+    roles, department. All rows or none (DomainError)."""
+    from collections import defaultdict
+
+    from django.db.models.functions import Lower
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    organisations = {r["organisation"].pk: r["organisation"] for r in rows}
+    for org in organisations.values():
+        _require(can_manage_organisation(actor, org), _("You can only create users at organisations you manage."))
+        if not org.is_active:
+            raise DomainError(_("%(org)s is deactivated; roles cannot be given there.") % {"org": org})
+    may_give_admin = {pk: actor.is_superuser or actor.has_role(org, Role.ADMIN) for pk, org in organisations.items()}
+    for row in rows:
+        org, department = row["organisation"], row.get("department")
+        if not (row.get("username") or "").strip():
+            raise DomainError(_("Please enter the user name."))
+        if not row["roles"]:
+            raise DomainError(_("Please choose at least one role."))
+        for role in row["roles"]:
+            if role not in Role.values:
+                raise DomainError(_("Unknown role."))
+            if org.is_school and role not in SCHOOL_ROLES:
+                raise DomainError(_("“%(role)s” is a bureau role and cannot be given at a school.")
+                                  % {"role": _role_label(role)})
+            if org.is_bureau and role not in BUREAU_ROLES:
+                raise DomainError(_("“%(role)s” is a school role and cannot be given at a bureau.")
+                                  % {"role": _role_label(role)})
+            if role == Role.ADMIN and not may_give_admin[org.pk]:
+                raise DomainError(_("Only an administrator can give the administrator role."))
+        if department is not None and department.organisation_id != org.pk:
+            raise DomainError(_("The department “%(dept)s” does not belong to %(org)s.")
+                              % {"dept": department, "org": org})
+    names = [r["username"].strip() for r in rows]
+    taken = User.objects.annotate(u=Lower("username")).filter(u__in={n.casefold() for n in names}) \
+        .values_list("username", flat=True).first()
+    if taken:
+        raise DomainError(_("The user name %(username)s is already taken.") % {"username": taken})
+    users = [
+        User(username=name, full_name=(r["full_name"] or "").strip(), email=r.get("email", ""),
+             phone=r.get("phone", ""), password=r["password_hash"], must_change_password=True)
+        for name, r in zip(names, rows, strict=True)
+    ]
+    try:
+        with transaction.atomic():  # created meanwhile by someone else: the unique constraint decides
+            users = bulk_create_with_history(users, User, batch_size=500, default_user=actor)
+    except IntegrityError:
+        raise DomainError(_("A user name of the file was taken meanwhile. Nothing was imported; please try again.")) \
+            from None
+    memberships = [Membership(user=user, organisation=r["organisation"], role=role, is_active=True)
+                   for user, r in zip(users, rows, strict=True) for role in r["roles"]]
+    bulk_create_with_history(memberships, Membership, batch_size=500, default_user=actor)
+    # The staff record: an unlinked one of the same name at the organisation is reused, as user_create does.
+    free = defaultdict(list)
+    for person in Person.objects.filter(organisation__in=organisations, user__isnull=True,
+                                        name__in={u.full_name or u.username for u in users}).order_by("pk"):
+        free[(person.organisation_id, person.name)].append(person)
+    linked, created = [], []
+    for user, r in zip(users, rows, strict=True):
+        name = user.full_name or user.username
+        pool = free.get((r["organisation"].pk, name))
+        if pool:
+            person = pool.pop(0)
+            person.user = user
+            linked.append(person)
+        else:
+            created.append(Person(organisation=r["organisation"], name=name, department=r.get("department"),
+                                  phone=user.phone, user=user))
+    bulk_create_with_history(created, Person, batch_size=500, default_user=actor)
+    if linked:
+        bulk_update_with_history(linked, Person, ["user"], batch_size=500, default_user=actor)
+    audit_record_many(
+        [{"action": "user_created", "user": actor, "obj": user, "organisation": r["organisation"],
+          "detail": ", ".join(_role_label(role) for role in r["roles"])} for user, r in zip(users, rows, strict=True)]
+        + [{"action": "role_added", "user": actor, "obj": m.user, "organisation": m.organisation,
+            "detail": f"{_role_label(m.role)} @ {m.organisation}"} for m in memberships]
+    )
+    return users
 
 
 def _role_label(role: str) -> str:

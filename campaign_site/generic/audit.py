@@ -114,6 +114,38 @@ def audit_record(action: str, *, request=None, user=None, obj=None, organisation
         return None
 
 
+def audit_record_many(records: list[dict]) -> int:
+    """Write many audit records in one statement (a bulk service, e.g. a roster import writing a
+    "user created" and a "role given" record per row). Each dict takes `audit_record`'s keywords
+    `action`, `user`, `obj`, `organisation`, `result`, `detail`; the client address is the request
+    being served (if any). Never raises, like `audit_record`. Returns the number written."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .net import client_ip
+
+    try:
+        req = _current_request()
+        address = client_ip(req) if req is not None else None
+        events = []
+        for record in records:
+            obj, user, organisation = record.get("obj"), record.get("user"), record.get("organisation")
+            if obj is not None and organisation is None:
+                organisation = _organisation_of(obj)
+            events.append(AuditEvent(
+                action=record["action"], user=user, username=(getattr(user, "username", "") or "")[:150],
+                client_ip=address, organisation=organisation, result=record.get("result", AuditResult.SUCCESS),
+                detail=record.get("detail", ""),
+                content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+                object_id=str(obj.pk)[:64] if obj is not None else "", object_repr=str(obj)[:200] if obj is not None else "",
+            ))
+        with transaction.atomic():  # a savepoint: a failed write cannot spoil the caller's transaction
+            AuditEvent.objects.bulk_create(events, batch_size=500)
+        return len(events)
+    except Exception:  # noqa: BLE001 — auditing must never turn a refusal into a 500
+        logger.exception("could not write %d audit records", len(records))
+        return 0
+
+
 def _organisation_of(obj):
     model = type(obj)
     if model._meta.label == "accounts.Organisation":

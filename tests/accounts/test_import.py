@@ -142,3 +142,50 @@ def test_school_import_flow(client_for, bureau_staff, district):
 def test_school_type_labels(bureau_staff, label, value):
     importer = SchoolImporter(user=bureau_staff)
     assert importer.parse_school_type(label) == value
+
+
+def test_roster_import_keeps_history_audit_and_reuses_staff_records(bureau_staff, school_a):
+    """The bulk write (accounts.services.users_import) records what user_create records: a history row
+    per user, role and staff record, a "user created" and a "role given" audit record, and an unlinked
+    staff record of the same name at the school is linked instead of duplicated."""
+    from campaign_site.accounts.models import Membership, Person
+    from campaign_site.generic.models import AuditEvent
+
+    existing = Person.objects.create(organisation=school_a, name="周老师", phone="13900000000")
+    result = run(UserImporter, bureau_staff, USER_HEADERS, [
+        ["周老师", "zhouls", "", "", school_a.code, "安全员、教师", ""],
+        ["吴老师", "wuls", "13800000009", "", school_a.code, "教师", "教务处"],
+    ])
+    assert result.saved == 2, [r.errors for r in result.rows]
+    zhou, wu = User.objects.get(username="zhouls"), User.objects.get(username="wuls")
+    existing.refresh_from_db()
+    assert existing.user == zhou and Person.objects.filter(organisation=school_a, name="周老师").count() == 1
+    assert wu.person.department.name == "教务处" and wu.person.phone == "13800000009"
+    assert zhou.must_change_password and zhou.has_usable_password()
+    assert zhou.history.get().history_user == bureau_staff
+    assert Membership.history.filter(user=zhou).count() == 2
+    assert existing.history.latest().user_id == zhou.pk and wu.person.history.count() == 1
+    created = AuditEvent.objects.filter(action="user_created").order_by("object_repr")
+    assert {(e.object_id, e.user, e.organisation) for e in created} == {
+        (str(zhou.pk), bureau_staff, school_a), (str(wu.pk), bureau_staff, school_a)}
+    assert AuditEvent.objects.filter(action="role_added", object_id=str(zhou.pk)).count() == 2
+
+
+def test_roster_write_takes_the_same_number_of_queries_for_3_or_30_users(bureau_staff, school_a):
+    """The write transaction is bulk: its length does not grow with a query per row."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    def write_queries(prefix, count):
+        importer = UserImporter(user=bureau_staff)
+        result = importer.validate(xlsx(USER_HEADERS, [[f"老师{n}", f"{prefix}{n}", "", "", school_a.code, "教师", "教务处"]
+                                                       for n in range(count)]))
+        rows = [r.cleaned for r in result.rows]
+        importer.before_save(rows)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            assert importer.save(rows) == count
+        return len(queries)
+
+    Department.objects.create(organisation=school_a, name="教务处")
+    write_queries("warm", 1)  # caches (content types) filled
+    assert write_queries("few", 3) == write_queries("many", 30)

@@ -148,24 +148,24 @@ def test_passwords_are_hashed_before_the_write_transaction(client_for, bureau_st
     from campaign_site.accounts import services
 
     events = []
-    real_hash, real_create = hashers.make_password, services.user_create
+    real_hash, real_write = hashers.make_password, services.users_import
 
     def spy_hash(*args, **kwargs):
         events.append(("hash", len(connection.atomic_blocks)))
         return real_hash(*args, **kwargs)
 
-    def spy_create(**kwargs):
-        events.append(("create", len(connection.atomic_blocks)))
-        return real_create(**kwargs)
+    def spy_write(**kwargs):
+        events.append(("write", len(connection.atomic_blocks)))
+        return real_write(**kwargs)
 
     client = client_for(bureau_staff)
     page = preview(client, school_a, NAMES)
     base = len(connection.atomic_blocks)  # the test's own transaction(s)
     monkeypatch.setattr(hashers, "make_password", spy_hash)
-    monkeypatch.setattr(services, "user_create", spy_create)
+    monkeypatch.setattr(services, "users_import", spy_write)
     confirm(client, page.context["token"], django_capture_on_commit_callbacks)
     assert ImportJob.objects.get().status == ImportJobStatus.DONE
     kinds = [kind for kind, _depth in events]
-    assert kinds == ["hash"] * 3 + ["create"] * 3
+    assert kinds == ["hash"] * 3 + ["write"]
     assert all(depth == base for kind, depth in events if kind == "hash")
-    assert all(depth > base for kind, depth in events if kind == "create")
+    assert all(depth > base for kind, depth in events if kind == "write")
