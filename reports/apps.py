@@ -18,6 +18,8 @@ class ReportsConfig(AppConfig):
                     roles=frozenset(SCHOOL_ROLES)),
             NavItem(_("Monthly reports"), "reports:overview", icon="journal-text", order=60,
                     roles=frozenset(BUREAU_ROLES)),
+            NavItem(_("Bullying screenings"), "reports:screening_list", icon="people", order=61,
+                    roles=frozenset(SCHOOL_ROLES | BUREAU_ROLES)),
         )
         periodic.register(name="monthly report reminders", task="reports.tasks.send_report_reminders",
                           crontab="20 8 * * *",

@@ -7,7 +7,7 @@ from campaign_site.campaigns.models import Campaign, CampaignStatus
 from campaign_site.campaigns.selectors import Timeliness
 from campaign_site.generic.filtersets import ScopedFilterSet
 
-from .models import MonthlyReport, ReportStatus
+from .models import BullyingScreening, MonthlyReport, ReportStatus
 
 
 class MonthlyReportFilterSet(ScopedFilterSet):
@@ -48,3 +48,15 @@ class OverviewFilterSet(ScopedFilterSet):
 
     def by_status(self, qs, name, value):
         return qs.filter(report_status=value)
+
+
+class ScreeningFilterSet(ScopedFilterSet):
+    organisation = school_filter()
+    week_from = django_filters.DateFilter(field_name="week", lookup_expr="gte", label=_("Weeks from"),
+                                          widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+    week_to = django_filters.DateFilter(field_name="week", lookup_expr="lte", label=_("Weeks to"),
+                                        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = BullyingScreening
+        fields = ["organisation", "week_from", "week_to"]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.generic.forms import ScopedForm
+from campaign_site.generic.forms import DateInput, ScopedForm
 
 from . import statistics
 from .models import ItemKind
@@ -41,4 +41,20 @@ class ItemForm(ScopedForm):
         self.instance = instance
         if instance is not None:
             kwargs.setdefault("initial", {"kind": instance.kind, "title": instance.title, "body": instance.body})
+        super().__init__(*args, **kwargs)
+
+
+class ScreeningForm(ScopedForm):
+    screened_on = forms.DateField(label=_("Screened on"), widget=DateInput())
+    classes_covered = forms.IntegerField(label=_("Classes covered"), min_value=1)
+    risks_found = forms.IntegerField(label=_("Risks found"), min_value=0, initial=0)
+    findings = forms.CharField(label=_("What was found"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("Required when risks were found."))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", {f: getattr(instance, f) for f in
+                                          ("screened_on", "classes_covered", "risks_found", "findings", "measures")})
         super().__init__(*args, **kwargs)

@@ -150,3 +150,38 @@ class ReportItem(OrganisationOwned):
 
     def get_absolute_url(self):
         return f"{self.report.get_absolute_url()}#item-{self.pk}"
+
+
+class BullyingScreening(OrganisationOwned):
+    """A school's weekly screening for bullying (校园欺凌隐患排查: 一周一排查、一月一上报); the month's
+    screenings make the bullying part of its monthly report."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("school"), on_delete=models.PROTECT,
+        related_name="bullying_screenings", related_query_name="bullying_screening",
+    )
+    week = models.DateField(_("week of"), help_text=_("The Monday of the week screened."))
+    screened_on = models.DateField(_("screened on"))
+    classes_covered = models.PositiveIntegerField(_("classes covered"))
+    risks_found = models.PositiveIntegerField(_("risks found"), default=0)
+    findings = models.TextField(_("what was found"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("bullying screening")
+        verbose_name_plural = _("bullying screenings")
+        ordering = ["-week", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "week"], name="bullying_screening_once_a_week"),
+            models.CheckConstraint(condition=models.Q(screened_on__gte=models.F("week")),
+                                   name="bullying_screening_not_before_its_week"),
+        ]
+
+    def __str__(self):
+        return _("Bullying screening, week of %(week)s") % {"week": f"{self.week:%Y-%m-%d}"}
+
+    def get_absolute_url(self):
+        return reverse("reports:screening_detail", args=[self.pk])

@@ -16,7 +16,16 @@ from campaign_site.generic.errors import DomainError
 from campaign_site.generic.services import model_update
 
 from . import permissions, selectors, statistics
-from .models import MIN_TYPICAL_CASES, MIN_WORK_INFO, REPORT_FLOW, ItemKind, MonthlyReport, ReportItem, ReportStatus
+from .models import (
+    MIN_TYPICAL_CASES,
+    MIN_WORK_INFO,
+    REPORT_FLOW,
+    BullyingScreening,
+    ItemKind,
+    MonthlyReport,
+    ReportItem,
+    ReportStatus,
+)
 
 
 def _locked(report: MonthlyReport) -> MonthlyReport:
@@ -252,4 +261,61 @@ def send_report_reminders(*, today: datetime.date) -> int:
             body=_("%(report)s was returned by the bureau: %(reason)s") % {"report": report,
                                                                           "reason": report.review_note},
             url=report.get_absolute_url(), organisation=report.organisation, roles=[Role.SAFETY_OFFICER]))
+    return sent
+
+
+def monday_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def screening_save(*, school: Organisation, actor, screened_on: datetime.date, classes_covered: int,
+                   risks_found: int, findings: str = "", measures: str = "",
+                   screening: BullyingScreening | None = None) -> BullyingScreening:
+    """Record (or correct) the week's bullying screening: once a week per school, not in the future,
+    risks found need the measures taken."""
+    if not permissions.can_open_report(actor, school):
+        raise DomainError(_("Only the school's safety officer and leaders record its bullying screenings."))
+    if screened_on > timezone.localdate():
+        raise DomainError(_("A screening is recorded after it took place: the date is in the future."))
+    if risks_found and not measures.strip():
+        raise DomainError(_("Say what was done about the risks found."))
+    data = {"week": monday_of(screened_on), "screened_on": screened_on, "classes_covered": classes_covered,
+            "risks_found": risks_found, "findings": findings.strip(), "measures": measures.strip()}
+    clash = BullyingScreening.objects.filter(organisation=school, week=data["week"])
+    if screening is not None:
+        clash = clash.exclude(pk=screening.pk)
+    if clash.exists():
+        raise DomainError(_("The week of %(week)s already has its screening; open it to correct it.")
+                          % {"week": data["week"].isoformat()})
+    try:
+        with transaction.atomic():
+            if screening is None:
+                return BullyingScreening.objects.create(organisation=school, created_by=actor, **data)
+            model_update(instance=screening, data=data, actor=actor)
+            return screening
+    except IntegrityError:
+        raise DomainError(_("The week of %(week)s already has its screening; open it to correct it.")
+                          % {"week": data["week"].isoformat()})
+
+
+def send_screening_reminders(*, today: datetime.date) -> int:
+    """On Mondays: schools of a campaign in progress without a screening for the week just ended."""
+    if today.weekday() != 0:
+        return 0
+    last_week = today - datetime.timedelta(days=7)
+    sent = 0
+    done = set(BullyingScreening.objects.filter(week=last_week).values_list("organisation_id", flat=True))
+    seen = set()
+    for campaign in Campaign.objects.live().filter(status=CampaignStatus.ACTIVE, start__lte=today, end__gte=last_week) \
+            .select_related("organisation"):
+        for school in selectors.schools_of(campaign).only("pk", "name", "path"):
+            if school.pk in done or school.pk in seen:
+                continue
+            seen.add(school.pk)
+            sent += len(notices.send(
+                key=f"reports:screening-missed:{last_week.isoformat()}", level="warning",
+                title=_("Weekly bullying screening missing"),
+                body=_("No bullying screening was recorded for the week of %(week)s (screened every week, "
+                       "reported every month).") % {"week": last_week.isoformat()},
+                url=reverse("reports:screening_list"), organisation=school, roles=[Role.SAFETY_OFFICER]))
     return sent

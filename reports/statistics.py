@@ -41,6 +41,7 @@ ACTIVITIES = _("Trainings and drills")
 CHEMICALS = _("Hazardous chemicals")
 BUSES = _("School buses")
 OTHER = _("Tips and accountability")
+BULLYING = _("Bullying (screened every week, reported every month)")
 
 _TIMES, _ITEMS, _PEOPLE = (pgettext_lazy("unit", "times"), pgettext_lazy("unit", "items"),
                            pgettext_lazy("unit", "people"))
@@ -86,6 +87,10 @@ FIGURES: tuple[Figure, ...] = (
     Figure("bus_violations", _("School bus violations"), _TIMES, BUSES,
            source=("schoolbus:violation_list", {"date_from": "{first}", "date_to": "{last}"})),
     Figure("gate_duty_missed", _("Missed gate duties"), _TIMES, BUSES),
+    Figure("bullying_screenings", _("Weekly bullying screenings done"), _TIMES, BULLYING,
+           source=("reports:screening_list", {"week_from": "{first}", "week_to": "{last}"})),
+    Figure("bullying_risks", _("Bullying risks found"), _ITEMS, BULLYING,
+           source=("reports:screening_list", {"week_from": "{first}", "week_to": "{last}"})),
     Figure("tips", _("Public tips received"), _ITEMS, OTHER),
     Figure("accountability", _("Accountability cases"), pgettext_lazy("unit", "cases"), OTHER,
            source=("hazards:accountability_list", {"decided_from": "{first}", "decided_to": "{last}"})),
@@ -114,6 +119,17 @@ def _leader_rule(figures: dict, month: datetime.date, today: datetime.date) -> N
     figures["leader_halves_short"] = int(short)
 
 
+def _screening_figures(schools, first: datetime.date, after: datetime.date) -> dict[int, dict]:
+    """The weeks screened for bullying (by the week's Monday) and the risks found, per school."""
+    from django.db.models import Count, Sum
+
+    from .models import BullyingScreening
+
+    rows = (BullyingScreening.objects.filter(organisation__in=schools, week__gte=first, week__lt=after).order_by()
+            .values("organisation").annotate(n=Count("pk"), r=Sum("risks_found")))
+    return {r["organisation"]: {"bullying_screenings": r["n"], "bullying_risks": r["r"] or 0} for r in rows}
+
+
 def compute(schools, month: datetime.date, campaign=None, *, today: datetime.date | None = None) -> dict[int, dict]:
     """Every computed figure of the month for each school of the queryset `schools`:
     {school id: {key: number}} — zeros where there was nothing, a rate of None without hazards."""
@@ -124,6 +140,7 @@ def compute(schools, month: datetime.date, campaign=None, *, today: datetime.dat
         monthly_figures(schools, month, after, today=today, since=since),
         activity_figures(schools, month, after),
         bus_figures(schools, month, after),
+        _screening_figures(schools, month, after),
     )
     out = {}
     for school_id in schools.values_list("pk", flat=True):

@@ -8,7 +8,7 @@ from campaign_site.accounts.models import Organisation
 from campaign_site.campaigns.selectors import Timeliness
 from campaign_site.generic.tables import Table
 
-from .models import MonthlyReport, ReportStatus
+from .models import BullyingScreening, MonthlyReport, ReportStatus
 
 STATUS_STYLE = {
     ReportStatus.DRAFT: "secondary", ReportStatus.AWAITING_APPROVAL: "info", ReportStatus.SUBMITTED: "primary",
@@ -71,3 +71,20 @@ class OverviewTable(Table):
 
     def value_report_status(self, record):
         return ReportStatus(record.report_status).label if record.report_status else ""
+
+
+class ScreeningTable(Table):
+    week = tables.DateColumn(format="Y-m-d", linkify=True)
+    organisation = tables.Column(order_by=("organisation__name",))
+    screened_on = tables.DateColumn(format="Y-m-d")
+    classes_covered = tables.Column()
+    risks_found = tables.Column()
+    measures = tables.Column()
+
+    class Meta:
+        model = BullyingScreening
+        phone_columns = ("week", "risks_found")
+        fields = ()
+        sequence = ("week", "organisation", "screened_on", "classes_covered", "risks_found", "measures")
+        order_by = ("-week",)
+        attrs = {"class": "table table-hover align-middle", "data-testid": "screening-table"}

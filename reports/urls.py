@@ -15,4 +15,8 @@ urlpatterns = [
     path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/delete/", views.ItemDeleteView.as_view(), name="item_delete"),
     path("items/<int:pk>/circular/", views.ItemCircularView.as_view(), name="item_circular"),
+    path("screenings/", views.ScreeningListView.as_view(), name="screening_list"),
+    path("screenings/new/", views.ScreeningCreateView.as_view(), name="screening_create"),
+    path("screenings/<int:pk>/", views.ScreeningDetailView.as_view(), name="screening_detail"),
+    path("screenings/<int:pk>/edit/", views.ScreeningEditView.as_view(), name="screening_edit"),
 ]

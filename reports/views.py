@@ -25,10 +25,10 @@ from campaign_site.generic.views import (
 )
 
 from . import permissions, selectors, services, statistics
-from .filtersets import MonthlyReportFilterSet, OverviewFilterSet
-from .forms import ItemForm, ReportForm
-from .models import MIN_TYPICAL_CASES, MIN_WORK_INFO, REPORT_FLOW, MonthlyReport, ReportItem
-from .tables import MonthlyReportTable, OverviewTable
+from .filtersets import MonthlyReportFilterSet, OverviewFilterSet, ScreeningFilterSet
+from .forms import ItemForm, ReportForm, ScreeningForm
+from .models import MIN_TYPICAL_CASES, MIN_WORK_INFO, REPORT_FLOW, BullyingScreening, MonthlyReport, ReportItem
+from .tables import MonthlyReportTable, OverviewTable, ScreeningTable
 
 
 class ReportListView(ObjectListView):
@@ -252,3 +252,52 @@ class OverviewView(ObjectListView):
         ctx.update(campaigns=self.campaigns, campaign=self.campaign, months=self.months, month=self.month,
                    due=selectors.due_date(self.campaign, self.month) if self.month else None)
         return ctx
+
+
+class ScreeningListView(ObjectListView):
+    model = BullyingScreening
+    select_related = ("organisation",)
+    table_class = ScreeningTable
+    filterset_class = ScreeningFilterSet
+    create_url_name = "reports:screening_create"
+    title = gettext_lazy("Bullying screenings")
+    empty_text = gettext_lazy("No screening recorded yet. Screen every week and record it here; the month's "
+                              "screenings go into the monthly report.")
+
+
+class ScreeningDetailView(ObjectDetailView):
+    model = BullyingScreening
+    select_related = ("organisation", "created_by")
+    template_name = "reports/screening_detail.html"
+    detail_fields = ("organisation", "week", "screened_on", "classes_covered", "risks_found", "findings",
+                     "measures", "created_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = permissions.can_open_report(self.request.user, self.object)
+        return ctx
+
+
+class ScreeningCreateView(ObjectCreateView):
+    model = BullyingScreening
+    form_class = ScreeningForm
+    permission = permissions.can_open_report
+    success_message = gettext_lazy("The screening was recorded.")
+
+    def get_permission_object(self):
+        return self.request.organisation
+
+    def perform_save(self, form):
+        return services.screening_save(school=self.request.organisation, actor=self.request.user,
+                                       **form.cleaned_data)
+
+
+class ScreeningEditView(ObjectEditView):
+    model = BullyingScreening
+    form_class = ScreeningForm
+    permission = permissions.can_open_report
+    success_message = gettext_lazy("The screening was saved.")
+
+    def perform_save(self, form):
+        return services.screening_save(school=self.object.organisation, actor=self.request.user,
+                                       screening=self.object, **form.cleaned_data)

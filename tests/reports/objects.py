@@ -2,7 +2,7 @@
 import datetime
 import itertools
 
-from reports.models import MonthlyReport, ReportItem
+from reports.models import BullyingScreening, MonthlyReport, ReportItem
 
 from . import factories as rf
 
@@ -11,8 +11,19 @@ def _item(school):
     return rf.report(school).items.first()
 
 
+def _screening(school):
+    from reports import services
+
+    monday = datetime.date(2026, 3, 2) - datetime.timedelta(weeks=next(_weeks))  # the past: never refused
+    return services.screening_save(school=school, actor=rf.officer_of(school), screened_on=monday,
+                                   classes_covered=12, risks_found=0)
+
+
+_weeks = itertools.count()
+
 OBJECTS = {
     MonthlyReport: rf.report,
+    BullyingScreening: _screening,
     ReportItem: _item,
 }
 
@@ -24,4 +35,4 @@ def _another_month(school):
     return rf.report(school, month=datetime.date(2000 + n // 12, n % 12 + 1, 1), items=False)
 
 
-LIST_OBJECTS = {MonthlyReport: _another_month}
+LIST_OBJECTS = {MonthlyReport: _another_month, BullyingScreening: _screening}
