@@ -16,3 +16,14 @@ class ChemicalsConfig(AppConfig):
         register(
             NavItem(_("Chemicals"), "chemicals:container_list", icon="droplet-half", order=50, roles=lab_roles),
         )
+
+        from campaign_site.generic import twoperson
+
+        from . import permissions, services
+
+        # 双人收发、双人记账: every movement of a controlled chemical waits for a second trained custodian.
+        twoperson.register(
+            services.MOVEMENT_KIND, handler=services.movement_confirmed, roles=permissions.CUSTODIAN_ROLES,
+            label=_("Movement of a controlled chemical"), eligible=services.confirmer_eligible,
+            on_close=services.movement_withdrawn,
+        )

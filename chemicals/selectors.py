@@ -170,3 +170,15 @@ def has_valid_training(user, school, day=None) -> bool:
 def chemicals_on_books(organisation):
     """Chemicals with at least one container at the school (choices of the detail ledger)."""
     return Chemical.objects.filter(containers__organisation=organisation).distinct().order_by("name_zh")
+
+
+def pending_for_container(container, user):
+    """Open two-person requests about `container` that `user` may see (newest first)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from campaign_site.generic.models import PendingAction, PendingStatus
+
+    return (PendingAction.objects.visible_to(user)
+            .filter(kind="chemicals.movement", status=PendingStatus.PENDING,
+                    content_type=ContentType.objects.get_for_model(container), object_id=container.pk)
+            .select_related("requested_by").order_by("-requested_at", "-pk"))

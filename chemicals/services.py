@@ -4,6 +4,15 @@ Public API (keyword-only; each one transaction; DomainError says why it refused)
 `room_create`, `room_update`, `cabinet_create`, `cabinet_update`, `container_create` (books the
 receipt), `container_update`, `movement_record` (领用、归还、消耗、废弃、报废、调出、盘点),
 `movement_reverse` (the correcting entry).
+
+Two-person control (双人收发、双人记账): for a chemical `selectors.is_controlled` names (national
+flags or a bureau's addition), `container_create`, `movement_record` and `movement_reverse` post
+nothing: they ask for a second custodian on the core's two-person primitive (kind
+"chemicals.movement") and return the `PendingAction`; `movement_confirmed` posts the entry when a
+second, different custodian of the school with custodian training valid that day confirms with
+their own password (`confirmer_eligible`), with both names on it (`created_by`, `second_person`).
+The one who asks must hold valid training too. There is no other way onto the books: `_post` is
+private and every page, import or command goes through these services.
 """
 from __future__ import annotations
 
@@ -17,8 +26,10 @@ from django.utils.translation import gettext as _
 
 from campaign_site.accounts.models import Membership, Organisation
 from campaign_site.campaigns.models import ActivityKind
+from campaign_site.generic import twoperson
 from campaign_site.generic.errors import DomainError
-from campaign_site.generic.ledger import QUANTITY_PLACES, format_quantity, ledger_post
+from campaign_site.generic.ledger import QUANTITY_PLACES, InsufficientBalance, format_quantity, ledger_post
+from campaign_site.generic.models import PendingAction, PendingStatus
 from campaign_site.generic.services import model_update
 
 from . import permissions, selectors
@@ -178,17 +189,28 @@ def container_create(*, organisation: Organisation, actor, chemical, cabinet, un
         raise DomainError(_("Cannot set %(fields)s here.") % {"fields": ", ".join(sorted(unknown))})
     if size is None or size <= 0:
         raise DomainError(_("The content of a container is more than zero."))
+    controlled = selectors.is_controlled(chemical, organisation)
     container = Container(organisation=organisation, chemical=chemical, cabinet=cabinet, unit=unit, size=size,
-                          received_on=received_on, status=ContainerStatus.IN_STOCK, **fields)
+                          received_on=received_on,
+                          status=ContainerStatus.AWAITING if controlled else ContainerStatus.IN_STOCK, **fields)
     with transaction.atomic():
         # The cabinet row is locked so two containers placed at once are checked one after the other.
         cabinet = Cabinet.objects.select_for_update().select_related("room").get(pk=cabinet.pk)
         container.cabinet = cabinet
         _check_container(container)
+        if controlled:
+            _check_requester(actor, container)
         _save(container, actor)
         today = timezone.localdate()
         occurred_at = timezone.now() if received_on >= today else timezone.make_aware(
             datetime.datetime.combine(received_on, datetime.time(8, 0)))
+        if controlled:
+            # Nothing enters the books until a second trained custodian has signed too.
+            _ask_second(actor=actor, container=container, summary=_summary(container, MovementKind.RECEIPT, size, unit),
+                        payload={"op": "receipt", "container": container.pk, "occurred_at": occurred_at.isoformat(),
+                                 "reference": reference or "", "equipment": equipment or "",
+                                 "counterparty_name": fields.get("supplier", "")})
+            return container
         _post(container=container, kind=MovementKind.RECEIPT, delta=Decimal(size), entered_quantity=Decimal(size),
               entered_unit=unit, actor=actor, occurred_at=occurred_at, reference=reference, equipment=equipment,
               counterparty_name=fields.get("supplier", ""), reason=_("Received"))
@@ -214,7 +236,7 @@ def container_update(*, container: Container, actor, **fields) -> Container:
 # The books -------------------------------------------------------------------------------------
 
 STEP = Decimal(1).scaleb(-QUANTITY_PLACES)
-CLOSED_STATUSES = (ContainerStatus.SCRAPPED, ContainerStatus.TRANSFERRED)
+CLOSED_STATUSES = (ContainerStatus.SCRAPPED, ContainerStatus.TRANSFERRED, ContainerStatus.NOT_RECEIVED)
 RECORDABLE_KINDS = tuple(k for k in MovementKind if k != MovementKind.RECEIPT)
 
 
@@ -240,7 +262,7 @@ def _base(container: Container, delta: Decimal) -> tuple[Decimal, str]:
 
 def _post(*, container: Container, kind, delta: Decimal, entered_quantity, entered_unit, actor, occurred_at=None,
           reason="", reference="", equipment="", counterparty=None, counterparty_name="", second_person=None,
-          reverses=None, note="") -> Movement:
+          reverses=None, note="", pending_action=None) -> Movement:
     """Post one line of the books and move the container's balance (locked, never below zero)."""
     if delta == 0:
         raise DomainError(_("Nothing to book: the quantity is zero."))
@@ -251,7 +273,7 @@ def _post(*, container: Container, kind, delta: Decimal, entered_quantity, enter
         base_quantity=base_quantity, base_unit=base_unit, occurred_at=occurred_at or timezone.now(),
         counterparty=counterparty, counterparty_name=counterparty_name or "", reason=reason or "",
         reference=reference or "", equipment=equipment or "", controlled=second_person is not None,
-        second_person=second_person, reverses=reverses, note=note or "",
+        second_person=second_person, reverses=reverses, note=note or "", pending_action=pending_action,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     try:
@@ -287,6 +309,9 @@ def movement_prepare(*, container: Container, kind, quantity, unit=None, actor) 
     if container.status in CLOSED_STATUSES:
         raise DomainError(_("This container is %(status)s: nothing moves in or out of it any more.")
                           % {"status": container.get_status_display()})
+    if container.status == ContainerStatus.AWAITING:
+        raise DomainError(_("The receipt of this container awaits a second custodian: nothing moves in or out of "
+                            "it until it is confirmed."))
     quantity = Decimal(quantity)
     unit = unit or container.unit
     sign = KIND_SIGN[MovementKind(kind)]
@@ -297,38 +322,70 @@ def movement_prepare(*, container: Container, kind, quantity, unit=None, actor) 
 
 
 def movement_record(*, container: Container, kind, quantity, unit=None, actor, occurred_at=None, reason="",
-                    reference="", equipment="", counterparty=None, counterparty_name="", note="",
-                    second_person=None) -> Movement:
+                    reference="", equipment="", counterparty=None, counterparty_name="", note=""):
     """Book a movement of `quantity` `unit` (default: the container's unit). For a count
-    adjustment the quantity is the signed difference found."""
+    adjustment the quantity is the signed difference found. Returns the `Movement`, or for a
+    controlled chemical the `PendingAction` a second custodian must confirm (nothing booked yet)."""
     with transaction.atomic():
         container = _lock_container(container)
         container, delta = movement_prepare(container=container, kind=kind, quantity=quantity, unit=unit,
                                             actor=actor)
+        if selectors.is_controlled(container.chemical, container.organisation):
+            _check_requester(actor, container)
+            _check_enough(container, delta)
+            occurred_at = occurred_at or timezone.now()
+            return _ask_second(
+                actor=actor, container=container, note=note,
+                summary=_summary(container, kind, quantity, unit or container.unit),
+                payload={"op": "record", "container": container.pk, "kind": str(kind), "quantity": str(quantity),
+                         "unit": unit or container.unit, "occurred_at": occurred_at.isoformat(),
+                         "reason": reason or "", "reference": reference or "", "equipment": equipment or "",
+                         "counterparty": getattr(counterparty, "pk", None),
+                         "counterparty_name": counterparty_name or "", "note": note or ""})
         return _post(container=container, kind=kind, delta=delta, entered_quantity=Decimal(quantity),
                      entered_unit=unit or container.unit, actor=actor, occurred_at=occurred_at, reason=reason,
                      reference=reference, equipment=equipment, counterparty=counterparty,
-                     counterparty_name=counterparty_name, note=note, second_person=second_person)
+                     counterparty_name=counterparty_name, note=note)
 
 
-def movement_reverse(*, movement: Movement, actor, note: str, second_person=None) -> Movement:
+def _reverse(*, original: Movement, container: Container, actor, note: str, second_person=None,
+             pending_action=None) -> Movement:
+    if original.reverses_id is not None:
+        raise DomainError(_("A reversing entry cannot itself be reversed: record a new entry instead."))
+    if Movement.objects.filter(reverses=original).exists():
+        raise DomainError(_("This entry has already been reversed."))
+    return _post(container=container, kind=original.kind, delta=-original.quantity,
+                 entered_quantity=-original.entered_quantity, entered_unit=original.entered_unit, actor=actor,
+                 reason=original.reason, reference=original.reference, equipment=original.equipment,
+                 counterparty=original.counterparty, counterparty_name=original.counterparty_name,
+                 second_person=second_person, reverses=original, note=note.strip(), pending_action=pending_action)
+
+
+def movement_reverse(*, movement: Movement, actor, note: str):
     """The correcting entry (红字冲销): same container, kind and fields, quantity negated, linked to
-    the original. A reversal is never reversed again; book a new movement instead."""
+    the original. A reversal is never reversed again; book a new movement instead. For a
+    controlled chemical: the `PendingAction` a second custodian must confirm."""
     if not (note or "").strip():
         raise DomainError(_("Say why the entry is reversed."))
     with transaction.atomic():
         original = Movement.objects.select_for_update(of=("self",)).get(pk=movement.pk)
         container = _lock_container(original.container)
         _check_keep(actor, container.organisation)
-        if original.reverses_id is not None:
-            raise DomainError(_("A reversing entry cannot itself be reversed: record a new entry instead."))
-        if Movement.objects.filter(reverses=original).exists():
-            raise DomainError(_("This entry has already been reversed."))
-        return _post(container=container, kind=original.kind, delta=-original.quantity,
-                     entered_quantity=-original.entered_quantity, entered_unit=original.entered_unit, actor=actor,
-                     reason=original.reason, reference=original.reference, equipment=original.equipment,
-                     counterparty=original.counterparty, counterparty_name=original.counterparty_name,
-                     second_person=second_person, reverses=original, note=note.strip())
+        if selectors.is_controlled(container.chemical, container.organisation):
+            if original.reverses_id is not None:
+                raise DomainError(_("A reversing entry cannot itself be reversed: record a new entry instead."))
+            if Movement.objects.filter(reverses=original).exists():
+                raise DomainError(_("This entry has already been reversed."))
+            if PendingAction.objects.filter(kind=MOVEMENT_KIND, status=PendingStatus.PENDING, payload__op="reverse",
+                                            payload__movement=original.pk).exists():
+                raise DomainError(_("A reversal of this entry already awaits a second custodian."))
+            _check_requester(actor, container)
+            _check_enough(container, -original.quantity)
+            return _ask_second(
+                actor=actor, container=container, note=note.strip(),
+                summary=_("Reverse: %(movement)s") % {"movement": original},
+                payload={"op": "reverse", "container": container.pk, "movement": original.pk, "note": note.strip()})
+        return _reverse(original=original, container=container, actor=actor, note=note)
 
 
 def movement_book(*, container: Container, actor, **fields):
@@ -339,6 +396,110 @@ def movement_book(*, container: Container, actor, **fields):
 def movement_reverse_book(*, movement: Movement, actor, note: str):
     """The entry point of the pages: book the reversing entry (see movement_reverse)."""
     return movement_reverse(movement=movement, actor=actor, note=note)
+
+
+# Two-person control of movements (the core's primitive) ------------------------------------------
+
+MOVEMENT_KIND = "chemicals.movement"
+
+
+def _summary(container: Container, kind, quantity, unit) -> str:
+    return _("%(movement)s %(quantity)s %(unit)s of %(chemical)s, container #%(container)s in %(cabinet)s") % {
+        "movement": MovementKind(kind).label, "quantity": format_quantity(quantity), "unit": unit,
+        "chemical": container.chemical.name_zh, "container": container.pk, "cabinet": container.cabinet}
+
+
+def _check_requester(actor, container: Container) -> None:
+    """The first of the two: a custodian of the school, signed in, with training valid today."""
+    if actor is None or getattr(actor, "pk", None) is None:
+        raise DomainError(_("%(chemical)s is under two-person control: two custodians book it in person, never "
+                            "the system alone.") % {"chemical": container.chemical.name_zh})
+    if not is_custodian(actor, container.organisation):
+        raise DomainError(_("Only a lab custodian of %(school)s books %(chemical)s (two-person control).")
+                          % {"school": container.organisation, "chemical": container.chemical.name_zh})
+    if not selectors.has_valid_training(actor, container.organisation):
+        raise DomainError(_("%(chemical)s is under two-person control: you have no custodian training valid "
+                            "today, so you may not book it. Ask the safety officer to put your training on file.")
+                          % {"chemical": container.chemical.name_zh})
+
+
+def _check_enough(container: Container, delta: Decimal) -> None:
+    if delta >= 0:
+        return
+    stock = ContainerStock.objects.filter(container=container).first()
+    available = stock.quantity if stock else Decimal("0")
+    if available + delta < 0:
+        raise InsufficientBalance(available=available, requested=-delta)
+
+
+def _ask_second(*, actor, container: Container, summary: str, payload: dict, note: str = "") -> PendingAction:
+    return twoperson.pending_action_request(kind=MOVEMENT_KIND, organisation=container.organisation,
+                                            requested_by=actor, summary=summary, payload=payload, target=container,
+                                            note=note or "")
+
+
+def confirmer_eligible(user, action: PendingAction) -> bool:
+    """The second of the two: another custodian of that very school, with training valid today."""
+    if getattr(user, "pk", None) == action.requested_by_id:
+        raise DomainError(_("You asked for this yourself: a second person must confirm it."), code="same_person")
+    if not is_custodian(user, action.organisation):
+        raise DomainError(_("Only a lab custodian of %(school)s signs as the second custodian.")
+                          % {"school": action.organisation}, code="not_custodian")
+    if not selectors.has_valid_training(user, action.organisation):
+        raise DomainError(_("You have no custodian training valid today: you may not sign a controlled movement. "
+                          "Ask the safety officer to put your training on file."), code="no_training")
+    return True
+
+
+def _when(value):
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def movement_confirmed(action: PendingAction, confirmer) -> Movement:
+    """The handler of the two-person kind: the second custodian has signed, post the entry with
+    both names. Runs in the confirming transaction (a DomainError leaves the request pending)."""
+    p = action.payload
+    requester = action.requested_by
+    container = _lock_container(Container(pk=p["container"]))
+    if container.organisation_id != action.organisation_id:
+        raise DomainError(_("This container belongs to another school."))
+    if p["op"] == "receipt":
+        if container.status != ContainerStatus.AWAITING:
+            raise DomainError(_("This container's receipt no longer awaits confirmation."))
+        _check_keep(requester, container.organisation)
+        return _post(container=container, kind=MovementKind.RECEIPT, delta=Decimal(container.size),
+                     entered_quantity=Decimal(container.size), entered_unit=container.unit, actor=requester,
+                     occurred_at=_when(p.get("occurred_at")), reference=p.get("reference", ""),
+                     equipment=p.get("equipment", ""), counterparty_name=p.get("counterparty_name", ""),
+                     reason=_("Received"), second_person=confirmer, pending_action=action)
+    if p["op"] == "record":
+        container, delta = movement_prepare(container=container, kind=p["kind"], quantity=p["quantity"],
+                                            unit=p["unit"], actor=requester)
+        counterparty = get_user_model().objects.filter(pk=p["counterparty"]).first() if p.get("counterparty") \
+            else None
+        return _post(container=container, kind=p["kind"], delta=delta, entered_quantity=Decimal(p["quantity"]),
+                     entered_unit=p["unit"], actor=requester, occurred_at=_when(p.get("occurred_at")),
+                     reason=p.get("reason", ""), reference=p.get("reference", ""), equipment=p.get("equipment", ""),
+                     counterparty=counterparty, counterparty_name=p.get("counterparty_name", ""),
+                     note=p.get("note", ""), second_person=confirmer, pending_action=action)
+    if p["op"] == "reverse":
+        original = Movement.objects.select_for_update(of=("self",)).get(pk=p["movement"], container=container)
+        _check_keep(requester, container.organisation)
+        return _reverse(original=original, container=container, actor=requester, note=p.get("note", ""),
+                        second_person=confirmer, pending_action=action)
+    raise DomainError(_("This kind of request is not known to the system."))
+
+
+def movement_withdrawn(action: PendingAction, actor) -> None:
+    """The request was cancelled or expired: a container whose receipt was asked for is marked not
+    received (it never entered the books)."""
+    p = action.payload
+    if p.get("op") != "receipt":
+        return
+    container = Container.objects.select_for_update(of=("self",)).filter(pk=p.get("container")).first()
+    if container is not None and container.status == ContainerStatus.AWAITING:
+        model_update(instance=container, data={"status": ContainerStatus.NOT_RECEIVED}, allowed={"status"},
+                     actor=actor)
 
 
 # Two-person control: custodian training records, bureau additions --------------------------------

@@ -38,6 +38,7 @@ from .models import (
     Chemical,
     ChemicalRoom,
     Container,
+    ContainerStatus,
     ContainerStock,
     CustodianTraining,
     Movement,
@@ -208,6 +209,8 @@ class ContainerDetailView(ChemDetailView):
         ctx["left"] = format_quantity(stock.quantity if stock else 0)
         ctx["movements"] = self.object.movements.select_related("created_by", "second_person", "counterparty") \
             .order_by("-occurred_at", "-pk")[:50]
+        ctx["pending"] = list(selectors.pending_for_container(self.object, self.request.user)[:20])
+        ctx["controlled"] = selectors.is_controlled(self.object.chemical, self.object.organisation)
         return ctx
 
 
@@ -217,8 +220,12 @@ class ContainerCreateView(ChemCreateView):
     success_message = _("The container was put on file.")
 
     def perform_save(self, form):
-        return services.container_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                         **self.fields_of(form))
+        container = services.container_create(organisation=form.cleaned_data["organisation"],
+                                              actor=self.request.user, **self.fields_of(form))
+        if container.status == ContainerStatus.AWAITING:
+            self.success_message = _("The container is on file; its receipt enters the books when a second "
+                                     "custodian confirms it.")
+        return container
 
 
 class ContainerEditView(ChemEditView):
@@ -260,6 +267,8 @@ class MovementCreateView(ChemViewMixin, ObjectEditView):
             equipment=data["equipment"], counterparty=data["counterparty"],
             counterparty_name=data["counterparty_name"], note=data["note"])
         self.booked = result
+        if not isinstance(result, Movement):
+            self.success_message = ""
         return self.object
 
     def form_valid(self, form):
@@ -283,7 +292,7 @@ class MovementListView(ChemListView):
 class MovementDetailView(ChemDetailView):
     model = Movement
     select_related = ("organisation", "chemical", "container", "created_by", "second_person", "counterparty",
-                      "reverses")
+                      "reverses", "pending_action")
     template_name = "chemicals/movement_detail.html"
     show_history = False
     detail_fields = ("organisation", "chemical", "container", "kind", "quantity", "entered_quantity",
@@ -318,6 +327,8 @@ class MovementReverseView(ChemViewMixin, ObjectEditView):
     def perform_save(self, form):
         self.booked = services.movement_reverse_book(movement=self.object, actor=self.request.user,
                                                      note=form.cleaned_data["note"])
+        if not isinstance(self.booked, Movement):
+            self.success_message = ""
         return self.object
 
     def form_valid(self, form):
