@@ -57,19 +57,29 @@ IMPORT_PREVIEW_MAX_AGE = timedelta(days=1)
 def import_previews_purge(*, older_than: timedelta = IMPORT_PREVIEW_MAX_AGE) -> int:
     """Delete the uploaded files kept between an import's preview and its confirmation
     (MEDIA_ROOT/imports/<user>/<token>) once they are older than `older_than`: a preview never
-    confirmed would otherwise stay on disk for good. Returns the number of files removed."""
+    confirmed would otherwise stay on disk for good (not the file of a background import still to
+    run), and erase the initial passwords a background import finished more than `older_than` ago
+    still keeps unshown. Returns the number of files removed."""
     from django.core.files.storage import default_storage
+
+    from .models import ImportJob
 
     cutoff = timezone.now() - older_than
     removed = 0
+    # What a background import kept to show once (initial passwords) goes too, shown or not.
+    ImportJob.objects.filter(finished_at__lt=cutoff).exclude(secret=[]).update(secret=[])
     if not default_storage.exists("imports"):
         return 0
+    # A background import still waiting for (or running on) a worker keeps its file.
+    waiting = set(ImportJob.objects.filter(finished_at__isnull=True).values_list("file_path", flat=True))
     folders, _files = default_storage.listdir("imports")
     for folder in folders:
         base = f"imports/{folder}"
         _sub, files = default_storage.listdir(base)
         for name in files:
             path = f"{base}/{name}"
+            if path in waiting:
+                continue
             try:
                 if default_storage.get_modified_time(path) < cutoff:
                     default_storage.delete(path)

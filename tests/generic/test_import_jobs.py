@@ -169,3 +169,37 @@ def test_passwords_are_hashed_before_the_write_transaction(client_for, bureau_st
     assert kinds == ["hash"] * 3 + ["write"]
     assert all(depth == base for kind, depth in events if kind == "hash")
     assert all(depth > base for kind, depth in events if kind == "write")
+
+
+def test_unshown_passwords_are_erased_after_a_day_and_a_waiting_jobs_file_is_kept(
+        client_for, bureau_staff, school_a, small_threshold, django_capture_on_commit_callbacks, settings):
+    """The hourly purge: initial passwords nobody came to see are not kept beyond a day, and the file
+    of an import still waiting for a worker is not deleted under it."""
+    import os
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaign_site.generic.tasks import purge_import_previews
+
+    client = client_for(bureau_staff)
+    page = preview(client, school_a, NAMES)
+    confirm(client, page.context["token"], django_capture_on_commit_callbacks)
+    done = ImportJob.objects.get()
+    assert len(done.secret) == 3  # never shown
+    ImportJob.objects.filter(pk=done.pk).update(finished_at=timezone.now() - timedelta(hours=25))
+
+    page = preview(client, school_a, ["bg_four", "bg_five", "bg_six"])
+    confirm(client, page.context["token"], django_capture_on_commit_callbacks, run=False)
+    waiting = ImportJob.objects.get(status=ImportJobStatus.PENDING)
+    path = settings.MEDIA_ROOT / waiting.file_path
+    day_and_a_bit = time.time() - 25 * 3600
+    os.utime(path, (day_and_a_bit, day_and_a_bit))
+
+    purge_import_previews.delay().get()
+    done.refresh_from_db()
+    assert done.secret == []
+    assert path.exists()
+    html = client.get(done.get_absolute_url()).content.decode()
+    assert 'data-testid="passwords-gone"' in html
