@@ -177,7 +177,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"] + [
         ("vendor/bootstrap", "bootstrap/dist"),
         ("vendor/bootstrap-icons", "bootstrap-icons/font"),
         ("vendor/htmx", "htmx.org/dist"),
-        ("vendor/chartjs", "chart.js/dist"),
+        ("vendor/echarts", "echarts/dist"),
     ]
     if (BASE_DIR / "node_modules" / path).exists()
 ]
