@@ -182,3 +182,17 @@ def pending_for_container(container, user):
             .filter(kind="chemicals.movement", status=PendingStatus.PENDING,
                     content_type=ContentType.objects.get_for_model(container), object_id=container.pk)
             .select_related("requested_by").order_by("-requested_at", "-pk"))
+
+
+def controlled_stock_by_school(schools=None) -> dict[int, int]:
+    """Containers of controlled chemicals (双人双锁 double management) in stock per school of the
+    queryset `schools` (None: every school): {school id: n} — what the container list shows for
+    status "in stock" and double management "yes". One query."""
+    from django.db.models import Count
+
+    from .models import Container, ContainerStatus, controlled_q
+
+    qs = Container.objects.filter(controlled_q("chemical__"), status=ContainerStatus.IN_STOCK)
+    if schools is not None:
+        qs = qs.filter(organisation__in=schools)
+    return {row["organisation"]: row["n"] for row in qs.order_by().values("organisation").annotate(n=Count("pk"))}

@@ -169,3 +169,60 @@ def monthly_figures(schools, first, after, *, today=None, since=None) -> dict[in
         if "funds" in figures:
             figures["funds"] = float(figures["funds"])
     return out
+
+
+# Per-school figures of the dashboards' daily rollups (reports/rollups.py): grouped, 3 queries ----
+
+
+def _in_schools(qs, schools):
+    return qs if schools is None else qs.filter(organisation__in=schools)
+
+
+def dashboard_counts(schools=None, *, today: datetime.date | None = None) -> dict[int, dict]:
+    """Per school of the queryset `schools` (None: every school): hazards by status, open ones
+    by level, open overdue, open listed, found today and this month, closed this month; by focus
+    area and by month found (the last 12 months) — {school id: {key: number, "by_focus_area":
+    {focus area id: n}, "by_month": {"YYYY-MM": n}}}. Schools without a hazard are left out.
+    Three grouped queries whatever the number of schools; each figure is what the hazard list
+    shows for the same filter (status, level, overdue, is_listed, focus_area, found_from/to)."""
+    from django.db.models.functions import TruncMonth
+
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    since = (first - datetime.timedelta(days=335)).replace(day=1)  # 12 months with this one
+    month_start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min),
+                                      timezone.get_default_timezone())
+    hazards = _in_schools(Hazard.objects.all(), schools).order_by()
+    open_q = Q(status__in=OPEN_STATUSES)
+    statuses = {f"status_{value}": Count("pk", filter=Q(status=value)) for value in HazardStatus.values}
+    out: dict[int, dict] = {}
+    for row in hazards.with_effective_deadline().values("organisation").annotate(
+        hazards_total=Count("pk"), **statuses,
+        open_general=Count("pk", filter=open_q & Q(level=HazardLevel.GENERAL)),
+        open_major=Count("pk", filter=open_q & Q(level=HazardLevel.MAJOR)),
+        overdue=Count("pk", filter=open_q & Q(due__lt=today)),
+        listed_open=Count("pk", filter=open_q & Q(is_listed=True)),
+        found_today=Count("pk", filter=Q(found_on=today)),
+        found_month=Count("pk", filter=Q(found_on__gte=first, found_on__lte=today)),
+        closed_month=Count("pk", filter=Q(status=HazardStatus.CLOSED, closed_at__gte=month_start)),
+    ):
+        school = row.pop("organisation")
+        out[school] = {**row, "by_focus_area": {}, "by_month": {}}
+    for row in hazards.filter(focus_area__isnull=False).values("organisation", "focus_area").annotate(n=Count("pk")):
+        out[row["organisation"]]["by_focus_area"][str(row["focus_area"])] = row["n"]
+    for row in (hazards.filter(found_on__gte=since, found_on__lte=today).annotate(month=TruncMonth("found_on"))
+                .values("organisation", "month").annotate(n=Count("pk"))):
+        out[row["organisation"]]["by_month"][f"{row['month']:%Y-%m}"] = row["n"]
+    return out
+
+
+def listed_open_hazards(user, *, organisation=None, limit: int = 20):
+    """Open hazards listed for supervision that `user` sees (in `organisation`'s subtree), the
+    most urgent (effective deadline) first."""
+    qs = Hazard.objects.visible_to(user).open().filter(is_listed=True)
+    if organisation is not None:
+        qs = qs.filter(organisation__path__startswith=organisation.path)
+    return (qs.with_effective_deadline().select_related("organisation")
+            .only("pk", "number", "title", "status", "level", "deadline", "bureau_deadline", "organisation__name",
+                  "organisation__path")
+            .order_by("due", "pk")[:limit])

@@ -153,3 +153,15 @@ def bus_figures(schools, first: datetime.date, after: datetime.date, *, now: dat
         for row in qs.order_by().values("organisation").annotate(n=Count("pk")):
             out.setdefault(row["organisation"], {})[key] = row["n"]
     return out
+
+
+def violation_counts_by_school(schools=None, *, first: datetime.date, last: datetime.date) -> dict[int, dict[str, int]]:
+    """Violations per school of the queryset `schools` (None: every school) and kind, dated in
+    [first, last]: {school id: {kind: n}} (the violation list's kind, date_from, date_to). One query."""
+    qs = Violation.objects.filter(date__gte=first, date__lte=last)
+    if schools is not None:
+        qs = qs.filter(organisation__in=schools)
+    out: dict[int, dict[str, int]] = {}
+    for row in qs.order_by().values("organisation", "kind").annotate(n=Count("pk")):
+        out.setdefault(row["organisation"], {})[row["kind"]] = row["n"]
+    return out

@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 
-from .models import Activity, ActivityKind, Campaign, CampaignStatus, Deadline, ImplementationPlan, PlanStatus
+from .models import (
+    Activity,
+    ActivityKind,
+    Campaign,
+    CampaignStatus,
+    Deadline,
+    FocusArea,
+    ImplementationPlan,
+    PlanStatus,
+)
 from .similarity import COPY_THRESHOLD
 
 
@@ -156,3 +165,10 @@ def activity_figures(schools, first: dt.date, after: dt.date) -> dict[int, dict]
                 dp=Sum("participants", filter=Q(kind=ActivityKind.DRILL))))
     return {r["organisation"]: {"trainings": r["t"], "training_participants": r["tp"] or 0,
                                 "drills": r["d"], "drill_participants": r["dp"] or 0} for r in rows}
+
+
+def focus_areas_for_filter(user, ids) -> dict[int, FocusArea]:
+    """Focus areas among `ids` that the hazard list's focus-area filter offers `user` (those of
+    campaigns that are not templates, visible to the user): {id: FocusArea}. One query."""
+    return {fa.pk: fa for fa in FocusArea.objects.visible_to(user).filter(campaign__is_template=False, pk__in=ids)
+            .select_related("campaign")}
