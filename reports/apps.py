@@ -18,6 +18,8 @@ class ReportsConfig(AppConfig):
                     roles=frozenset(SCHOOL_ROLES)),
             NavItem(_("Monthly reports"), "reports:overview", icon="journal-text", order=60,
                     roles=frozenset(BUREAU_ROLES)),
+            NavItem(_("Summaries"), "reports:summary_list", icon="file-earmark-text", order=62,
+                    roles=frozenset(SCHOOL_ROLES | BUREAU_ROLES)),
             NavItem(_("Bullying screenings"), "reports:screening_list", icon="people", order=61,
                     roles=frozenset(SCHOOL_ROLES | BUREAU_ROLES)),
         )

@@ -7,7 +7,7 @@ from campaign_site.campaigns.models import Campaign, CampaignStatus
 from campaign_site.campaigns.selectors import Timeliness
 from campaign_site.generic.filtersets import ScopedFilterSet
 
-from .models import BullyingScreening, MonthlyReport, ReportStatus
+from .models import BullyingScreening, MonthlyReport, ReportStatus, Summary, SummaryKind
 
 
 class MonthlyReportFilterSet(ScopedFilterSet):
@@ -44,10 +44,11 @@ class OverviewFilterSet(ScopedFilterSet):
         return qs.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
     def by_time(self, qs, name, value):
-        return qs.filter(timeliness=value)
+        # no campaign month chosen (none visible): the rows are empty and carry no timeliness
+        return qs.filter(timeliness=value) if "timeliness" in qs.query.annotations else qs.none()
 
     def by_status(self, qs, name, value):
-        return qs.filter(report_status=value)
+        return qs.filter(report_status=value) if "report_status" in qs.query.annotations else qs.none()
 
 
 class ScreeningFilterSet(ScopedFilterSet):
@@ -60,3 +61,24 @@ class ScreeningFilterSet(ScopedFilterSet):
     class Meta:
         model = BullyingScreening
         fields = ["organisation", "week_from", "week_to"]
+
+
+class SummaryFilterSet(ScopedFilterSet):
+    organisation = school_filter()
+    kind = django_filters.ChoiceFilter(choices=SummaryKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Summary
+        fields = ["organisation", "kind"]
+
+
+class SummaryOverviewFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("School"), method="search")
+    timeliness = django_filters.ChoiceFilter(label=_("Submission"), choices=Timeliness.choices, method="by_time")
+
+    class Meta:
+        model = OverviewFilterSet.Meta.model
+        fields = ["q", "timeliness"]
+
+    search = OverviewFilterSet.search
+    by_time = OverviewFilterSet.by_time

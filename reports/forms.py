@@ -58,3 +58,14 @@ class ScreeningForm(ScopedForm):
             kwargs.setdefault("initial", {f: getattr(instance, f) for f in
                                           ("screened_on", "classes_covered", "risks_found", "findings", "measures")})
         super().__init__(*args, **kwargs)
+
+
+class SummaryForm(ScopedForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", {"title": instance.title, "text": instance.text})
+        super().__init__(*args, **kwargs)

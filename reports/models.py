@@ -185,3 +185,50 @@ class BullyingScreening(OrganisationOwned):
 
     def get_absolute_url(self):
         return reverse("reports:screening_detail", args=[self.pk])
+
+
+class SummaryKind(models.TextChoices):
+    PHASE = "phase", _("Phase summary")
+    FIRE = "fire", _("Monthly fire-safety summary")
+
+
+class Summary(OrganisationOwned):
+    """A school's written summary answering one of the campaign's deadlines: a phase summary (集中整治
+    工作总结, on a date) or the monthly fire-safety summary (消防安全工作小结, by a day each month).
+    On time or late is judged by the first submission, as for plans and monthly reports."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("school"), on_delete=models.PROTECT,
+        related_name="summaries", related_query_name="summary",
+    )
+    deadline = models.ForeignKey("campaigns.Deadline", verbose_name=_("deadline"), on_delete=models.PROTECT,
+                                 related_name="summaries")
+    kind = models.CharField(_("kind"), max_length=10, choices=SummaryKind.choices)
+    period = models.DateField(_("period"), help_text=_("The month of a monthly summary (its first day), or the "
+                                                       "deadline's date."))
+    due_date = models.DateField(_("due"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    first_submitted_at = models.DateTimeField(_("first submitted at"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("written summary")
+        verbose_name_plural = _("written summaries")
+        ordering = ["-due_date", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "deadline", "period"], name="summary_once_per_deadline"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:summary_detail", args=[self.pk])
+
+    def can_attach(self, user) -> bool:
+        from .permissions import can_open_report
+
+        return can_open_report(user, self)

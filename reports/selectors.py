@@ -9,10 +9,10 @@ from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from campaign_site.accounts.models import Organisation
-from campaign_site.campaigns.models import Campaign, DeadlineKind
+from campaign_site.campaigns.models import Campaign, Deadline, DeadlineKind
 from campaign_site.campaigns.selectors import Timeliness, timeliness
 
-from .models import ItemKind, MonthlyReport, ReportStatus
+from .models import ItemKind, MonthlyReport, ReportStatus, Summary, SummaryKind
 
 
 def due_date(campaign: Campaign, month: datetime.date) -> datetime.date:
@@ -50,10 +50,20 @@ def schools_of(campaign: Campaign, user=None) -> QuerySet:
     return qs.visible_to(user) if user is not None else qs
 
 
+def _timeliness(first_submitted: str, boundary, now):
+    """On time / late / missing / not yet due of a LEFT-JOINed submission time, in SQL."""
+    from django.db.models import Case, CharField, Value, When
+
+    return Case(
+        When(**{f"{first_submitted}__lt": boundary}, then=Value(Timeliness.ON_TIME)),
+        When(**{f"{first_submitted}__isnull": False}, then=Value(Timeliness.LATE)),
+        default=Value(Timeliness.MISSING if now >= boundary else Timeliness.NOT_DUE), output_field=CharField())
+
+
 def overview(campaign: Campaign, month: datetime.date, user, *, now=None) -> QuerySet:
     """Every school of the campaign that `user` sees, with its report of `month` (one LEFT JOIN)
     and whether it came on time, late, not at all, or is not yet due: `timeliness` annotated."""
-    from django.db.models import Case, CharField, F, Value, When
+    from django.db.models import F
 
     from campaign_site.campaigns.selectors import deadline_boundary
 
@@ -63,11 +73,7 @@ def overview(campaign: Campaign, month: datetime.date, user, *, now=None) -> Que
           .annotate(rep=FilteredRelation("monthly_report", condition=Q(monthly_report__campaign=campaign,
                                                                        monthly_report__month=month)))
           .annotate(report_id=F("rep__pk"), report_status=F("rep__status"), submitted_at=F("rep__first_submitted_at"))
-          .annotate(timeliness=Case(
-              When(rep__first_submitted_at__lt=boundary, then=Value(Timeliness.ON_TIME)),
-              When(rep__first_submitted_at__isnull=False, then=Value(Timeliness.LATE)),
-              default=Value(Timeliness.MISSING if now >= boundary else Timeliness.NOT_DUE),
-              output_field=CharField())))
+          .annotate(timeliness=_timeliness("rep__first_submitted_at", boundary, now)))
     return qs.order_by("path")
 
 
@@ -90,3 +96,60 @@ def campaigns_for(user) -> QuerySet:
     return (Campaign.objects.visible_to(user).live()
             .filter(status__in=[CampaignStatus.ACTIVE, CampaignStatus.CLOSED])
             .select_related("organisation").order_by("-start"))
+
+
+# Summaries: phase summaries on the campaign's dates, the fire-safety summary each month ---------------------
+
+
+def summary_periods(deadline: Deadline, *, until: datetime.date | None = None) -> list[tuple[datetime.date,
+                                                                                            datetime.date]]:
+    """(period, due date) pairs a summary deadline asks for: its date once, or each campaign month
+    up to `until` for a monthly one (by its day of the month)."""
+    if deadline.date is not None:
+        return [(deadline.date, deadline.date)]
+    out = []
+    for month in campaign_months(deadline.campaign, until=until):
+        last = calendar.monthrange(month.year, month.month)[1]
+        out.append((month, month.replace(day=min(deadline.day_of_month or last, last))))
+    return out
+
+
+def summary_kind(deadline: Deadline) -> str:
+    return SummaryKind.FIRE if deadline.kind == DeadlineKind.FIRE_SUMMARY else SummaryKind.PHASE
+
+
+def summary_deadlines(campaign: Campaign) -> QuerySet:
+    return campaign.deadlines.filter(kind__in=[DeadlineKind.SUMMARY, DeadlineKind.FIRE_SUMMARY]) \
+        .filter(Q(date__isnull=False) | Q(day_of_month__isnull=False))
+
+
+def summaries_due(school: Organisation, *, today: datetime.date | None = None, window: int = 31) -> list[dict]:
+    """The summaries `school` owes now: dated ones due within `window` days either side of today,
+    this month's fire-safety summary; each with the summary already written (or None)."""
+    today = today or timezone.localdate()
+    out = []
+    for campaign in Campaign.objects.applying_to(school).order_by("-start"):
+        for deadline in summary_deadlines(campaign):
+            for period, due in summary_periods(deadline, until=today):
+                if abs((due - today).days) > window or (deadline.date is None and period != today.replace(day=1)):
+                    continue
+                done = Summary.objects.filter(organisation=school, deadline=deadline, period=period).first()
+                out.append({"campaign": campaign, "deadline": deadline, "period": period, "due": due, "summary": done,
+                            "timeliness": timeliness(done.first_submitted_at if done else None, due)})
+    return out
+
+
+def summary_overview(deadline: Deadline, period: datetime.date, user, *, now=None) -> QuerySet:
+    """Every school of the deadline's campaign that `user` sees, with its summary for `period` and
+    its timeliness (on time / late / missing / not yet due)."""
+    from django.db.models import F
+
+    from campaign_site.campaigns.selectors import deadline_boundary
+
+    now = now or timezone.now()
+    due = dict(summary_periods(deadline, until=period)).get(period, period)
+    qs = (schools_of(deadline.campaign, user)
+          .annotate(sm=FilteredRelation("summary", condition=Q(summary__deadline=deadline, summary__period=period)))
+          .annotate(summary_id=F("sm__pk"), submitted_at=F("sm__first_submitted_at"))
+          .annotate(timeliness=_timeliness("sm__first_submitted_at", deadline_boundary(due), now)))
+    return qs.order_by("path")

@@ -25,6 +25,7 @@ from .models import (
     MonthlyReport,
     ReportItem,
     ReportStatus,
+    Summary,
 )
 
 
@@ -319,3 +320,34 @@ def send_screening_reminders(*, today: datetime.date) -> int:
                        "reported every month).") % {"week": last_week.isoformat()},
                 url=reverse("reports:screening_list"), organisation=school, roles=[Role.SAFETY_OFFICER]))
     return sent
+
+
+def summary_submit(*, school: Organisation, deadline, period: datetime.date, actor, title: str, text: str,
+                   summary: Summary | None = None) -> Summary:
+    """Hand in (or correct) the school's summary for a deadline and period. A correction keeps the
+    first submission time, which decides on time or late."""
+    if not permissions.can_open_report(actor, school):
+        raise DomainError(_("Only the school's safety officer and leaders hand in its summaries."))
+    campaign = deadline.campaign
+    if campaign.is_template or not school.path.startswith(campaign.organisation.path):
+        raise DomainError(_("This campaign does not apply to the school."))
+    if deadline not in selectors.summary_deadlines(campaign):
+        raise DomainError(_("This deadline does not ask for a written summary."))
+    periods = dict(selectors.summary_periods(deadline, until=timezone.localdate()))
+    if period not in periods:
+        raise DomainError(_("There is no summary for %(period)s under this deadline.") % {"period": period.isoformat()})
+    if not title.strip() or not text.strip():
+        raise DomainError(_("Give the summary a title and its text."))
+    data = {"title": title.strip(), "text": text.strip()}
+    if summary is not None:
+        if summary.organisation_id != school.pk or summary.deadline_id != deadline.pk or summary.period != period:
+            raise DomainError(_("This summary belongs to another deadline."))
+        model_update(instance=summary, data=data, actor=actor)
+        return summary
+    try:
+        with transaction.atomic():
+            return Summary.objects.create(
+                organisation=school, deadline=deadline, period=period, due_date=periods[period],
+                kind=selectors.summary_kind(deadline), first_submitted_at=timezone.now(), submitted_by=actor, **data)
+    except IntegrityError:
+        raise DomainError(_("This summary was already handed in; open it to correct it."))

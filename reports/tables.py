@@ -8,7 +8,7 @@ from campaign_site.accounts.models import Organisation
 from campaign_site.campaigns.selectors import Timeliness
 from campaign_site.generic.tables import Table
 
-from .models import BullyingScreening, MonthlyReport, ReportStatus
+from .models import BullyingScreening, MonthlyReport, ReportStatus, Summary
 
 STATUS_STYLE = {
     ReportStatus.DRAFT: "secondary", ReportStatus.AWAITING_APPROVAL: "info", ReportStatus.SUBMITTED: "primary",
@@ -88,3 +88,36 @@ class ScreeningTable(Table):
         sequence = ("week", "organisation", "screened_on", "classes_covered", "risks_found", "measures")
         order_by = ("-week",)
         attrs = {"class": "table table-hover align-middle", "data-testid": "screening-table"}
+
+
+class SummaryTable(Table):
+    title = tables.Column(linkify=True)
+    organisation = tables.Column(order_by=("organisation__name",))
+    kind = tables.Column()
+    period = tables.DateColumn(format="Y-m-d")
+    due_date = tables.DateColumn(format="Y-m-d")
+    first_submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("submitted"))
+
+    class Meta:
+        model = Summary
+        phone_columns = ("title", "due_date")
+        fields = ()
+        sequence = ("title", "organisation", "kind", "period", "due_date", "first_submitted_at")
+        order_by = ("-due_date",)
+        attrs = {"class": "table table-hover align-middle", "data-testid": "summary-table"}
+
+
+class SummaryOverviewTable(OverviewTable):
+    """Schools and their summary for one deadline and period."""
+
+    report_status = None
+
+    class Meta(OverviewTable.Meta):
+        fields = ("name", "timeliness", "submitted_at")
+        attrs = {"class": "table table-hover align-middle", "data-testid": "summary-overview"}
+
+    def render_name(self, record, value):
+        if record.summary_id:
+            return format_html('<a href="{}">{}</a>', reverse("reports:summary_detail", args=[record.summary_id]),
+                               value)
+        return value

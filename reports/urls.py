@@ -19,4 +19,9 @@ urlpatterns = [
     path("screenings/new/", views.ScreeningCreateView.as_view(), name="screening_create"),
     path("screenings/<int:pk>/", views.ScreeningDetailView.as_view(), name="screening_detail"),
     path("screenings/<int:pk>/edit/", views.ScreeningEditView.as_view(), name="screening_edit"),
+    path("summaries/", views.SummaryListView.as_view(), name="summary_list"),
+    path("summaries/new/", views.SummaryCreateView.as_view(), name="summary_create"),
+    path("summaries/overview/", views.SummaryOverviewView.as_view(), name="summary_overview"),
+    path("summaries/<int:pk>/", views.SummaryDetailView.as_view(), name="summary_detail"),
+    path("summaries/<int:pk>/edit/", views.SummaryEditView.as_view(), name="summary_edit"),
 ]

@@ -2,6 +2,8 @@
 statistics table, the bureau's overview of who reported."""
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from campaign_site.campaigns.models import Campaign
+from campaign_site.campaigns.models import Campaign, Deadline
+from campaign_site.campaigns.selectors import timeliness
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.views import (
@@ -25,10 +28,16 @@ from campaign_site.generic.views import (
 )
 
 from . import permissions, selectors, services, statistics
-from .filtersets import MonthlyReportFilterSet, OverviewFilterSet, ScreeningFilterSet
-from .forms import ItemForm, ReportForm, ScreeningForm
-from .models import MIN_TYPICAL_CASES, MIN_WORK_INFO, REPORT_FLOW, BullyingScreening, MonthlyReport, ReportItem
-from .tables import MonthlyReportTable, OverviewTable, ScreeningTable
+from .filtersets import (
+    MonthlyReportFilterSet,
+    OverviewFilterSet,
+    ScreeningFilterSet,
+    SummaryFilterSet,
+    SummaryOverviewFilterSet,
+)
+from .forms import ItemForm, ReportForm, ScreeningForm, SummaryForm
+from .models import MIN_TYPICAL_CASES, MIN_WORK_INFO, REPORT_FLOW, BullyingScreening, MonthlyReport, ReportItem, Summary
+from .tables import MonthlyReportTable, OverviewTable, ScreeningTable, SummaryOverviewTable, SummaryTable
 
 
 class ReportListView(ObjectListView):
@@ -301,3 +310,128 @@ class ScreeningEditView(ObjectEditView):
     def perform_save(self, form):
         return services.screening_save(school=self.object.organisation, actor=self.request.user,
                                        screening=self.object, **form.cleaned_data)
+
+
+class SummaryListView(ObjectListView):
+    model = Summary
+    select_related = ("organisation",)
+    table_class = SummaryTable
+    filterset_class = SummaryFilterSet
+    template_name = "reports/summary_list.html"
+    title = gettext_lazy("Summaries")
+    empty_text = gettext_lazy("No summary handed in yet.")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        school = self.request.organisation
+        ctx["due"] = (selectors.summaries_due(school) if school is not None and school.is_school
+                      and permissions.can_open_report(self.request.user, school) else [])
+        ctx["can_overview"] = permissions.can_view_overview(self.request.user)
+        return ctx
+
+
+class SummaryDetailView(ObjectDetailView):
+    model = Summary
+    select_related = ("organisation", "deadline__campaign", "submitted_by")
+    template_name = "reports/summary_detail.html"
+    detail_fields = ("organisation", "kind", "period", "due_date", "first_submitted_at", "submitted_by", "text")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_edit"] = permissions.can_open_report(self.request.user, self.object)
+        ctx["timeliness"] = timeliness(self.object.first_submitted_at, self.object.due_date)
+        return ctx
+
+
+class SummaryCreateView(ObjectCreateView):
+    """Hand in a summary: `?deadline=<id>&period=<YYYY-MM-DD>` from the list of summaries due."""
+
+    model = Summary
+    form_class = SummaryForm
+    permission = permissions.can_open_report
+    success_message = gettext_lazy("The summary was handed in.")
+
+    def get_permission_object(self):
+        return self.request.organisation
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            source = request.GET  # the form posts back to its own URL, query string included
+            pk = source.get("deadline", "")
+            self.deadline = (Deadline.objects.visible_to(request.user).select_related("campaign__organisation")
+                             .filter(pk=pk).first() if pk.isdigit() else None)
+            try:
+                self.period = datetime.date.fromisoformat(source.get("period", ""))
+            except ValueError:
+                self.period = None
+            if self.deadline is None or self.period is None:
+                messages.error(request, _("Choose the summary to hand in from the list of summaries due."))
+                return redirect("reports:summary_list")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"title": f"{self.request.organisation.name}{self.deadline.label}"}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"{self.deadline.label} · {self.period:%Y-%m-%d}"
+        return ctx
+
+    def perform_save(self, form):
+        return services.summary_submit(school=self.request.organisation, deadline=self.deadline, period=self.period,
+                                       actor=self.request.user, **form.cleaned_data)
+
+
+class SummaryEditView(ObjectEditView):
+    model = Summary
+    select_related = ("deadline__campaign__organisation",)
+    form_class = SummaryForm
+    permission = permissions.can_open_report
+    success_message = gettext_lazy("The summary was saved.")
+
+    def perform_save(self, form):
+        s = self.object
+        return services.summary_submit(school=s.organisation, deadline=s.deadline, period=s.period,
+                                       actor=self.request.user, summary=s, **form.cleaned_data)
+
+
+class SummaryOverviewView(ObjectListView):
+    """The bureau's view of one summary deadline (and month): who handed it in on time, late or not."""
+
+    model = Summary
+    table_class = SummaryOverviewTable
+    filterset_class = SummaryOverviewFilterSet
+    template_name = "reports/summary_overview.html"
+    permission = permissions.can_view_overview
+    paginate_by = 50
+    empty_text = gettext_lazy("No school of this campaign is visible to you.")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.choices, self.choice = [], None
+        if request.user.is_authenticated:
+            for campaign in selectors.campaigns_for(request.user)[:10]:
+                for deadline in selectors.summary_deadlines(campaign):
+                    for period, due in selectors.summary_periods(deadline):
+                        self.choices.append((deadline, period, due))
+            wanted = (request.GET.get("deadline", ""), request.GET.get("period", ""))
+            self.choice = next((c for c in self.choices if (str(c[0].pk), c[1].isoformat()) == wanted), None) \
+                or (max(self.choices, key=lambda c: c[2]) if self.choices else None)
+
+    def get_queryset(self):
+        if self.choice is None:
+            return MonthlyReport._meta.get_field("organisation").related_model.objects.none()
+        return selectors.summary_overview(self.choice[0], self.choice[1], self.request.user)
+
+    def get_title(self):
+        if self.choice is None:
+            return _("Summaries")
+        return _("%(deadline)s (due %(due)s)") % {"deadline": self.choice[0].label, "due": self.choice[2].isoformat()}
+
+    def get_export_filename(self):
+        return _("summaries")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(choices=self.choices, choice=self.choice)
+        return ctx

@@ -2,7 +2,7 @@
 import datetime
 import itertools
 
-from reports.models import BullyingScreening, MonthlyReport, ReportItem
+from reports.models import BullyingScreening, MonthlyReport, ReportItem, Summary
 
 from . import factories as rf
 
@@ -21,9 +21,21 @@ def _screening(school):
 
 _weeks = itertools.count()
 
+
+def _summary(school):
+    from campaign_site.campaigns.models import Deadline, DeadlineKind
+    from reports import services
+
+    campaign = rf.campaign_for(school)
+    deadline = Deadline.objects.create(campaign=campaign, kind=DeadlineKind.SUMMARY, name="工作总结",
+                                       date=datetime.date(2026, 3, 1) + datetime.timedelta(days=next(_weeks)))
+    return services.summary_submit(school=school, deadline=deadline, period=deadline.date,
+                                   actor=rf.officer_of(school), title="工作总结", text="总结正文")
+
 OBJECTS = {
     MonthlyReport: rf.report,
     BullyingScreening: _screening,
+    Summary: _summary,
     ReportItem: _item,
 }
 
@@ -35,4 +47,4 @@ def _another_month(school):
     return rf.report(school, month=datetime.date(2000 + n // 12, n % 12 + 1, 1), items=False)
 
 
-LIST_OBJECTS = {MonthlyReport: _another_month, BullyingScreening: _screening}
+LIST_OBJECTS = {MonthlyReport: _another_month, BullyingScreening: _screening, Summary: _summary}
