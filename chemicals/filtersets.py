@@ -21,8 +21,8 @@ from .models import (
     MovementKind,
     RoomKind,
     StorageClass,
-    controlled_q,
 )
+from .selectors import controlled_rows_q
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
@@ -99,9 +99,9 @@ class ContainerFilterSet(SchoolScopedFilterSet):
 
     def filter_controlled(self, queryset, name, value):
         if value == "true":
-            return queryset.filter(controlled_q("chemical__"))
+            return queryset.filter(controlled_rows_q())
         if value == "false":
-            return queryset.exclude(controlled_q("chemical__"))
+            return queryset.exclude(controlled_rows_q())
         return queryset
 
 

@@ -148,6 +148,20 @@ def controls_for(user):
     return BureauControl.objects.filter(scope_q(user, "organisation__path") | Q(organisation__path__in=sorted(above)))
 
 
+def controlled_rows_q(prefix: str = "") -> Q:
+    """Rows (containers, movements: anything with `chemical` and `organisation`) whose chemical is
+    under two-person control at their school: `is_controlled` as a filter, in one query."""
+    from django.db.models import Exists, F, OuterRef
+    from django.db.models.lookups import StartsWith
+
+    from .models import controlled_q
+
+    bureau = BureauControl.objects.filter(StartsWith(OuterRef(f"{prefix}organisation__path"),
+                                                     F("organisation__path")),
+                                          chemical=OuterRef(f"{prefix}chemical"))
+    return controlled_q(f"{prefix}chemical__") | Q(Exists(bureau))
+
+
 def controlled_by_bureau(school) -> set[int]:
     """Pks of the chemicals the bureaus above `school` added to two-person control (one query)."""
     return set(bureau_controls_over(school).values_list("chemical_id", flat=True))

@@ -144,3 +144,23 @@ def test_a_lab_head_is_a_custodian_too(school_a):
     head = f.member(school_a, Role.LAB_HEAD, username="labhead", full_name="实验室主任")
     cf.training(school_a, head)
     assert selectors.has_valid_training(head, school_a)
+
+
+def test_the_containers_double_management_filter_counts_bureau_additions(district, school_a, other_school,
+                                                                          bureau_staff, officer_a):
+    from chemicals.filtersets import ContainerFilterSet
+    from chemicals.models import Container
+
+    services.control_add(organisation=district, chemical=cf.chem(cf.SALT), actor=bureau_staff)
+    plain = cf.container(school_a, cf.CAUSTIC)
+    there = cf.container(other_school, cf.SALT)
+    # a salt bottle of school A can only be put on file by two custodians now: build it the old way
+    services.control_remove(control=BureauControl.objects.get(), actor=None)
+    here = cf.container(school_a, cf.SALT, in_cabinet=cf.cabinet(school_a, controlled=True))
+    services.control_add(organisation=district, chemical=cf.chem(cf.SALT), actor=bureau_staff)
+
+    def controlled(value):
+        return set(ContainerFilterSet({"controlled": value}, queryset=Container.objects.all(), request=None).qs)
+
+    assert here in controlled("true") and plain not in controlled("true") and there not in controlled("true")
+    assert {plain, there} <= controlled("false") and here not in controlled("false")
