@@ -75,8 +75,9 @@ def build(stdout=None):
     from campaign_site.accounts.demo import DISTRICT_CODE
 
     district = Organisation.objects.filter(code=DISTRICT_CODE, kind=OrgKind.DISTRICT_BUREAU).first()
-    campaign = (Campaign.objects.filter(organisation=district, status=CampaignStatus.ACTIVE, is_template=False)
-                .order_by("start").first()) if district else None
+    campaign = (selectors.asking_monthly_reports(
+        Campaign.objects.filter(organisation=district, status=CampaignStatus.ACTIVE, is_template=False))
+        .order_by("start").first()) if district else None
     if campaign is None:
         if stdout is not None:
             stdout.write("reports: no campaign in progress at the demo district; skipped")

@@ -89,13 +89,31 @@ def overview_counts(campaign: Campaign, month: datetime.date, user, *, now=None)
     return row
 
 
-def campaigns_for(user) -> QuerySet:
-    """Live, started campaigns the user sees (the reports' campaigns), newest first."""
+def asking_monthly_reports(campaigns: QuerySet) -> QuerySet:
+    """The campaigns whose document asks for monthly reports (a monthly-report deadline)."""
+    from django.db.models import Exists, OuterRef
+
+    return campaigns.filter(Exists(Deadline.objects.filter(campaign=OuterRef("pk"),
+                                                           kind=DeadlineKind.MONTHLY_REPORT)))
+
+
+def campaigns_for(user, *, monthly_reports: bool = False) -> QuerySet:
+    """Live, started campaigns the user sees (the reports' campaigns), newest first; with
+    `monthly_reports` only those that ask for monthly reports."""
     from campaign_site.campaigns.models import CampaignStatus
 
-    return (Campaign.objects.visible_to(user).live()
-            .filter(status__in=[CampaignStatus.ACTIVE, CampaignStatus.CLOSED])
-            .select_related("organisation").order_by("-start"))
+    qs = (Campaign.objects.visible_to(user).live()
+          .filter(status__in=[CampaignStatus.ACTIVE, CampaignStatus.CLOSED])
+          .select_related("organisation").order_by("-start"))
+    return asking_monthly_reports(qs) if monthly_reports else qs
+
+
+def latest_due_month(campaign: Campaign, *, today: datetime.date | None = None) -> datetime.date | None:
+    """The last campaign month whose report is already due (else the first month)."""
+    today = today or timezone.localdate()
+    months = campaign_months(campaign, until=today)
+    due = [m for m in months if due_date(campaign, m) < today]
+    return due[-1] if due else (months[0] if months else None)
 
 
 # Summaries: phase summaries on the campaign's dates, the fire-safety summary each month ---------------------

@@ -43,6 +43,8 @@ def report_open(*, school: Organisation, campaign: Campaign, month: datetime.dat
         raise DomainError(_("Monthly reports are made only for a campaign in progress."))
     if not school.path.startswith(campaign.organisation.path):
         raise DomainError(_("This campaign does not apply to the school."))
+    if not selectors.asking_monthly_reports(Campaign.objects.filter(pk=campaign.pk)).exists():
+        raise DomainError(_("This campaign does not ask for monthly reports."))
     if month not in selectors.campaign_months(campaign):
         raise DomainError(_("%(month)s is not a month of the campaign so far.") % {"month": f"{month:%Y-%m}"})
     existing = MonthlyReport.objects.filter(organisation=school, campaign=campaign, month=month).first()
@@ -229,8 +231,8 @@ def send_report_reminders(*, today: datetime.date) -> int:
     many notices were created."""
     month = today.replace(day=1)
     sent = 0
-    for campaign in Campaign.objects.live().filter(status=CampaignStatus.ACTIVE, start__lte=today, end__gte=month) \
-            .select_related("organisation"):
+    campaigns = Campaign.objects.live().filter(status=CampaignStatus.ACTIVE, start__lte=today, end__gte=month)
+    for campaign in selectors.asking_monthly_reports(campaigns).select_related("organisation"):
         due = selectors.due_date(campaign, month)
         days_left = (due - today).days
         if days_left <= 3:

@@ -57,7 +57,7 @@ class ReportListView(ObjectListView):
         ctx["to_open"] = []
         if school is not None and school.is_school and permissions.can_open_report(self.request.user, school):
             month = timezone.localdate().replace(day=1)
-            for campaign in Campaign.objects.applying_to(school).order_by("-start"):
+            for campaign in selectors.asking_monthly_reports(Campaign.objects.applying_to(school)).order_by("-start"):
                 if month in selectors.campaign_months(campaign):
                     report = MonthlyReport.objects.filter(organisation=school, campaign=campaign, month=month).first()
                     ctx["to_open"].append({"campaign": campaign, "month": month, "report": report,
@@ -214,12 +214,12 @@ class OverviewView(ObjectListView):
         super().setup(request, *args, **kwargs)
         self.campaigns, self.campaign, self.months, self.month = [], None, [], None
         if request.user.is_authenticated:
-            self.campaigns = list(selectors.campaigns_for(request.user)[:50])
+            self.campaigns = list(selectors.campaigns_for(request.user, monthly_reports=True)[:50])
             chosen = request.GET.get("campaign")
             self.campaign = next((c for c in self.campaigns if str(c.pk) == chosen), None) or \
                 (self.campaigns[0] if self.campaigns else None)
             self.months = selectors.campaign_months(self.campaign) if self.campaign else []
-            self.month = self.months[-1] if self.months else None
+            self.month = selectors.latest_due_month(self.campaign) if self.campaign else None
             wanted = request.GET.get("month", "")
             for month in self.months:
                 if wanted in (f"{month:%Y-%m}", month.isoformat()):

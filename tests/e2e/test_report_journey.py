@@ -9,6 +9,7 @@ from django.utils import timezone
 from reports.models import MonthlyReport, ReportStatus
 from tests.campaigns.factories import campaign as make_campaign
 from tests.hazards import factories as hf
+from tests.reports.factories import asking_reports
 
 from .conftest import login, screenshot
 
@@ -18,8 +19,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_officer_writes_principal_approves_bureau_accepts(new_page, district, school_a, officer_a, principal_a,
                                                           bureau_staff):
     today = timezone.localdate()
-    make_campaign(district, start=today - datetime.timedelta(days=40), end=today + datetime.timedelta(days=60),
-                  plan_deadline=None)
+    asking_reports(make_campaign(district, start=today - datetime.timedelta(days=40),
+                                 end=today + datetime.timedelta(days=60), plan_deadline=None))
     hf.hazard(school_a, found_on=today.replace(day=1), title="楼梯扶手松动")
 
     page = login(new_page(width=390, height=844), "officer_a")  # a phone
@@ -47,7 +48,7 @@ def test_officer_writes_principal_approves_bureau_accepts(new_page, district, sc
     assert "上报" in page.inner_text("[data-testid=figures-state]")
 
     page = login(new_page(), "bureau_staff")
-    page.goto("/reports/overview/")
+    page.goto(f"/reports/overview/?month={today:%Y-%m}")
     row = page.locator("[data-testid=report-overview] tr", has_text=school_a.name)
     assert "按时报送" in row.inner_text()
     row.locator("a").first.click()

@@ -18,7 +18,15 @@ def campaign_for(school):
     from campaign_site.campaigns.models import Campaign
 
     existing = Campaign.objects.filter(organisation=bureau_of(school), title="测试攻坚行动").first()
-    return existing or make_campaign(bureau_of(school))
+    return existing or asking_reports(make_campaign(bureau_of(school)))
+
+
+def asking_reports(campaign):
+    """A campaign whose document asks for a monthly report (no day set: due on REPORT_DUE_DAY)."""
+    from campaign_site.campaigns.models import Deadline, DeadlineKind
+
+    Deadline.objects.create(campaign=campaign, kind=DeadlineKind.MONTHLY_REPORT, name="月报")
+    return campaign
 
 
 def officer_of(school):

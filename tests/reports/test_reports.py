@@ -232,3 +232,21 @@ def test_entered_figures_must_be_whole_and_not_negative(at_april_20, school_a, o
     assert r.status_code == 200  # the form again, with the error
     rep.refresh_from_db()
     assert rep.manual_figures == {}
+
+
+@pytest.mark.django_db
+def test_only_a_campaign_asking_for_monthly_reports_has_them(at_april_20, district, school_a, officer_a,
+                                                            bureau_staff, client):
+    from tests.campaigns.factories import campaign as make_campaign
+
+    fire_only = make_campaign(district, title="消防安全专项行动")  # no monthly-report deadline
+    with pytest.raises(DomainError, match="does not ask for monthly reports"):
+        services.report_open(school=school_a, campaign=fire_only, month=datetime.date(2026, 4, 1), actor=officer_a)
+    asking = rf.campaign_for(school_a)
+    report = services.report_open(school=school_a, campaign=asking, month=datetime.date(2026, 4, 20),
+                                  actor=officer_a)
+    assert report.month == datetime.date(2026, 4, 1) and report.due_date == datetime.date(2026, 4, 25)
+    client.force_login(bureau_staff)
+    page = client.get(reverse("reports:overview"))
+    # the campaign asking for reports, and the last month already due (March; April is due on the 25th)
+    assert page.context["campaign"] == asking and page.context["month"] == datetime.date(2026, 3, 1)
