@@ -17,6 +17,7 @@ def export_columns(table):
     return [
         bc for bc in table.columns
         if bc.visible and bc.name not in getattr(table.Meta, "exclude_from_export", ()) and bc.name != "actions"
+        and not bc.column.exclude_from_export  # a column's own flag (buttons, forms) as django-tables2 has it
     ]
 
 

@@ -38,6 +38,8 @@ class _Tokens(HTMLParser):
         self.out = []
 
     def handle_starttag(self, tag, attrs):
+        if ("name", "csrfmiddlewaretoken") in attrs:  # masked afresh on every rendering: compare without it
+            attrs = [(k, "<csrf>" if k == "value" else v) for k, v in attrs]
         self.out.append(("<", tag, tuple(sorted((k, " ".join(sorted((v or "").split()))) for k, v in attrs))))
 
     def handle_endtag(self, tag):
