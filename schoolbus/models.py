@@ -368,10 +368,13 @@ class Trip(models.Model):
         _("ice, snow, mud, fog, rain, sand or hail"), default=False,
         help_text=_("The 20 km/h limit of art. 35 applies to the whole trip."))
     track_points = models.PositiveIntegerField(_("GPS points"), default=0, editable=False)
+    # How many violations the trip has: kept by services.violation_open (the only place one is
+    # made, in the same transaction), so the trip list shows it without counting over every trip.
+    violation_count = models.PositiveIntegerField(_("violations"), default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"), null=True,
                                    on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["violation_count"])  # a derived figure, not an edit
 
     objects = ScopedQuerySet.as_manager()
 
@@ -379,7 +382,12 @@ class Trip(models.Model):
         verbose_name = _("trip")
         verbose_name_plural = _("trips")
         ordering = ["-date", "-run", "-pk"]
-        indexes = [models.Index(fields=["organisation", "date"])]
+        indexes = [
+            models.Index(fields=["organisation", "date"]),
+            # The list's order (TripTable's date column): a bureau's page of trips is a backward
+            # index scan that stops after the page, not a sort of every trip it sees.
+            models.Index(fields=["-date", "-run", "-id"], name="bus_trip_default_order"),
+        ]
         constraints = [models.UniqueConstraint(fields=["vehicle", "date", "run"], name="bus_trip_once_per_run")]
 
     def __str__(self):
@@ -452,7 +460,8 @@ class Violation(models.Model):
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["organisation", "date"]), models.Index(fields=["date", "kind"])]
+        indexes = [models.Index(fields=["organisation", "date"]), models.Index(fields=["date", "kind"]),
+                   models.Index(fields=["-date", "-id"], name="bus_violation_default_order")]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.trip}"

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -400,7 +401,10 @@ def violation_open(*, trip: Trip, kind: str, key: str, evidence: str, actor=None
         try:
             with transaction.atomic():
                 violation.save()
+                # The trip's counter moves with the row, in the same transaction (F(): no lost update).
+                Trip.objects.filter(pk=trip.pk).update(violation_count=F("violation_count") + 1)
             created = True
+            trip.violation_count += 1
         except IntegrityError:
             violation = Violation.objects.get(key=full_key)
     if violation.hazard_id is None:

@@ -193,7 +193,9 @@ class RiderTable(Table):
 
 
 class TripTable(Table):
-    date = tables.DateColumn(format="Y-m-d", linkify=True)
+    # Ordered like the index bus_trip_default_order (date, run, id; descending by default), so a
+    # page is read off the index in a stable order.
+    date = tables.DateColumn(format="Y-m-d", linkify=True, order_by=("date", "run", "id"))
     run = tables.Column()
     organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
     route = tables.Column(order_by=("route__name",))
@@ -221,7 +223,7 @@ class TripTable(Table):
 
 
 class ViolationTable(Table):
-    date = tables.DateColumn(format="Y-m-d")
+    date = tables.DateColumn(format="Y-m-d", order_by=("date", "id"))  # index bus_violation_default_order
     organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
     kind = tables.Column(linkify=True)
     vehicle = tables.Column(accessor="trip__vehicle__plate", verbose_name=_("school bus"))
