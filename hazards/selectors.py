@@ -226,3 +226,25 @@ def listed_open_hazards(user, *, organisation=None, limit: int = 20):
             .only("pk", "number", "title", "status", "level", "deadline", "bureau_deadline", "organisation__name",
                   "organisation__path")
             .order_by("due", "pk")[:limit])
+
+
+# The bureau's circular (reports/circular.py) ----------------------------------------------------
+
+
+def circular_hazards(organisation, *, today=None):
+    """Open hazards under `organisation` (its whole subtree) that a circular names: major hazards
+    under listed supervision or past their deadline, oldest deadline first, with `due` annotated."""
+    today = today or timezone.localdate()
+    return (Hazard.objects.open().with_effective_deadline()
+            .filter(organisation__path__startswith=organisation.path, level=HazardLevel.MAJOR)
+            .filter(Q(is_listed=True) | Q(due__lt=today))
+            .select_related("organisation").order_by("due", "organisation__path", "pk"))
+
+
+def public_accountability(organisation, first, after):
+    """Accountability decisions under `organisation` in the days [first, after) that are to be
+    exposed in a circular (`made_public`)."""
+    return (AccountabilityRecord.objects
+            .filter(organisation__path__startswith=organisation.path, made_public=True,
+                    decided_on__gte=first, decided_on__lt=after)
+            .select_related("organisation", "person", "department").order_by("decided_on", "pk"))

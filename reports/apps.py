@@ -22,7 +22,13 @@ class ReportsConfig(AppConfig):
                     roles=frozenset(SCHOOL_ROLES | BUREAU_ROLES)),
             NavItem(_("Bullying screenings"), "reports:screening_list", icon="people", order=61,
                     roles=frozenset(SCHOOL_ROLES | BUREAU_ROLES)),
+            NavItem(_("Circulars"), "reports:circular_list", icon="megaphone", order=63,
+                    roles=frozenset(SCHOOL_ROLES | BUREAU_ROLES)),
         )
         periodic.register(name="monthly report reminders", task="reports.tasks.send_report_reminders",
                           crontab="20 8 * * *",
                           description="Monthly reports due within 3 days, late or returned (08:20, each notice once).")
+        periodic.register(name="monthly circulars", task="reports.tasks.draft_monthly_circulars",
+                          crontab="30 6 1 * *",
+                          description="Drafts each campaign bureau's circular of the month just ended "
+                                      "(06:30 on the 1st; an approved or published circular is kept).")

@@ -13,7 +13,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.accounts.models import PATH_STEP
 from campaign_site.generic.models import OrganisationOwned
+from campaign_site.generic.scoping import ScopedQuerySet, scope_q, user_scope_paths
 from campaign_site.generic.workflow import Transition, Workflow
 
 MIN_WORK_INFO = 3
@@ -232,3 +234,100 @@ class Summary(OrganisationOwned):
         from .permissions import can_open_report
 
         return can_open_report(user, self)
+
+
+# --------------------------------------------------------------------------------------------
+# Circulars (通报): the bureau's monthly circular, drafted from the records by a task
+# --------------------------------------------------------------------------------------------
+#
+#     draft ──approve (bureau leader)──▶ approved ──publish──▶ published (every school below is told)
+#
+# Drafting again replaces a draft; an approved or published circular is never replaced.
+
+
+class CircularStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+_C = "reports.circular."
+CIRCULAR_FLOW = Workflow(
+    Transition("approve", source=[CircularStatus.DRAFT], target=CircularStatus.APPROVED,
+               label=_("Approve the circular"), style="success", icon="check-lg", confirm=True,
+               service=_C + "circular_approve", permission=_P + "can_approve_circular",
+               done=_("The circular was approved. It can now be published.")),
+    Transition("publish", source=[CircularStatus.APPROVED], target=CircularStatus.PUBLISHED,
+               label=_("Publish to the schools"), style="primary", icon="megaphone", confirm=True,
+               service=_C + "circular_publish", permission=_P + "can_publish_circular",
+               done=_("The circular was published. Every school below has been notified.")),
+    subject="circular",
+)
+
+
+class CircularQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The bureau (and everyone above it) sees its circulars in every state; the schools and
+        bureaus below see only the published circulars of the bureaus above them."""
+        paths = user_scope_paths(user)
+        if paths is None:
+            return self
+        step = PATH_STEP + 1
+        ancestors = {p[: i + step] for p in paths for i in range(0, len(p), step)}
+        published_above = models.Q(status=CircularStatus.PUBLISHED, organisation__path__in=ancestors)
+        return self.filter(published_above | scope_q(user, "organisation__path"))
+
+
+def circular_path(instance, filename):
+    return f"circulars/{instance.organisation_id}/{instance.month:%Y-%m}-{instance.campaign_id}.docx"
+
+
+class Circular(OrganisationOwned):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("bureau"), on_delete=models.PROTECT,
+        related_name="circulars", related_query_name="circular",
+    )
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT,
+                                 related_name="circulars")
+    month = models.DateField(_("month"), help_text=_("The first day of the month the circular is about."))
+    number = models.CharField(_("document number"), max_length=80)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"))
+    # {"opening": str, "sections": [{"heading": str, "paragraphs": [str]}], "attachment": {"title": str,
+    #  "headers": [str], "rows": [[str]]}}: what the page and the .docx both show.
+    content = models.JSONField(_("content"), default=dict)
+    document = models.FileField(_("Word document"), upload_to=circular_path, max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=CircularStatus.choices,
+                              default=CircularStatus.DRAFT)
+    drafted_at = models.DateTimeField(_("drafted at"))
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = CircularQuerySet.as_manager()
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("circular")
+        verbose_name_plural = _("circulars")
+        ordering = ["-month", "organisation__path", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "campaign", "month"],
+                                    name="circular_once_per_bureau_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="circular_month_is_first_day"),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="circular_approved_has_approver"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:circular_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CircularStatus.DRAFT

@@ -56,3 +56,30 @@ def can_view_overview(user, obj=None) -> bool:
 
 def _report(obj):
     return getattr(obj, "report", obj)
+
+
+# Circulars (通报) ---------------------------------------------------------------------------------
+CIRCULAR_DRAFT_ROLES = BUREAU_MANAGER_ROLES  # the bureau's safety staff
+CIRCULAR_APPROVE_ROLES = frozenset({Role.BUREAU_LEADER})
+CIRCULAR_PUBLISH_ROLES = BUREAU_MANAGER_ROLES | CIRCULAR_APPROVE_ROLES
+
+
+def _bureau(obj):
+    return getattr(obj, "organisation", obj)
+
+
+def can_draft_circular(user, bureau=None) -> bool:
+    """Draft (or draft again) the circular of `bureau` (None: of some bureau)."""
+    bureau = _bureau(bureau)
+    if bureau is not None and not bureau.is_bureau:
+        return False
+    return has_role(user, bureau, CIRCULAR_DRAFT_ROLES)
+
+
+def can_approve_circular(user, circular) -> bool:
+    """Only a leader of the bureau (or of one above it) approves its circular."""
+    return has_role(user, _bureau(circular), CIRCULAR_APPROVE_ROLES)
+
+
+def can_publish_circular(user, circular) -> bool:
+    return has_role(user, _bureau(circular), CIRCULAR_PUBLISH_ROLES)

@@ -15,3 +15,36 @@ def send_report_reminders(today: str | None = None) -> int:
     screening; each notice once a day."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     return services.send_report_reminders(today=day) + services.send_screening_reminders(today=day)
+
+
+@shared_task(name="reports.tasks.draft_monthly_circulars")
+def draft_monthly_circulars(month: str | None = None) -> int:
+    """Monthly: the circular of the month just ended for each live campaign's bureau (a draft for
+    its leader to approve; an approved or published circular is left alone)."""
+    from .circular import draft_monthly_circulars as draft
+
+    if month:
+        first = datetime.date.fromisoformat(month).replace(day=1)
+    else:
+        first = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return draft(month=first)
+
+
+@shared_task(name="reports.tasks.draft_circular")
+def draft_circular(bureau_id: int, campaign_id: int, month: str, actor_id: int | None = None) -> int | None:
+    """On demand (the bureau's "Draft the circular" button): draft or replace one month's circular."""
+    from django.contrib.auth import get_user_model
+
+    from campaign_site.accounts.models import Organisation
+    from campaign_site.campaigns.models import Campaign
+    from campaign_site.generic.errors import DomainError
+
+    from .circular import draft_circular as draft
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        circular = draft(bureau=Organisation.objects.get(pk=bureau_id), campaign=Campaign.objects.get(pk=campaign_id),
+                         month=datetime.date.fromisoformat(month), actor=actor)
+    except DomainError:
+        return None
+    return circular.pk

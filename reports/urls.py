@@ -1,7 +1,7 @@
 """URLs of the monthly reports (namespace "reports")."""
 from django.urls import path
 
-from . import views
+from . import views, views_circular
 
 app_name = "reports"
 urlpatterns = [
@@ -24,4 +24,9 @@ urlpatterns = [
     path("summaries/overview/", views.SummaryOverviewView.as_view(), name="summary_overview"),
     path("summaries/<int:pk>/", views.SummaryDetailView.as_view(), name="summary_detail"),
     path("summaries/<int:pk>/edit/", views.SummaryEditView.as_view(), name="summary_edit"),
+    path("circulars/", views_circular.CircularListView.as_view(), name="circular_list"),
+    path("circulars/draft/", views_circular.CircularDraftView.as_view(), name="circular_draft"),
+    path("circulars/<int:pk>/", views_circular.CircularDetailView.as_view(), name="circular_detail"),
+    path("circulars/<int:pk>/step/<slug:action>/", views_circular.CircularStepView.as_view(), name="circular_step"),
+    path("circulars/<int:pk>/document/", views_circular.CircularDocumentView.as_view(), name="circular_document"),
 ]

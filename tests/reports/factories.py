@@ -54,3 +54,25 @@ def add_items(rep, actor, info=3, cases=1):
     for n in range(cases):
         services.item_save(report=rep, actor=actor, kind=ItemKind.TYPICAL_CASE, title=f"典型案例{n + 1}",
                            body="食堂燃气管线老化，及时更换。")
+
+
+def circular(bureau, *, month=MONTH, campaign=None, status="draft"):
+    """A circular of `bureau` stored directly (list pages need many); the service drafts real ones."""
+    from django.utils import timezone
+
+    from reports.models import Circular
+
+    campaign = campaign or _bureau_campaign(bureau)
+    return Circular.objects.get_or_create(
+        organisation=bureau, campaign=campaign, month=month,
+        defaults={"number": f"{bureau.name}安全通报〔{month.year}〕{month.month}号", "title": f"{month:%Y-%m}通报",
+                  "date": timezone.localdate(), "drafted_at": timezone.now(), "status": status,
+                  "content": {"sections": [{"heading": "一、总体进展", "paragraphs": ["全区学校均已报送。"],
+                                            "cases": []}]}})[0]
+
+
+def _bureau_campaign(bureau):
+    from campaign_site.campaigns.models import Campaign
+
+    existing = Campaign.objects.filter(organisation=bureau, title="测试攻坚行动").first()
+    return existing or asking_reports(make_campaign(bureau))

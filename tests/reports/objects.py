@@ -2,7 +2,8 @@
 import datetime
 import itertools
 
-from reports.models import BullyingScreening, MonthlyReport, ReportItem, Summary
+from reports.circular import draft_circular
+from reports.models import BullyingScreening, Circular, MonthlyReport, ReportItem, Summary
 
 from . import factories as rf
 
@@ -32,11 +33,18 @@ def _summary(school):
     return services.summary_submit(school=school, deadline=deadline, period=deadline.date,
                                    actor=rf.officer_of(school), title="工作总结", text="总结正文")
 
+
+def _circular(school):
+    """The draft circular of the school's bureau (drafts are the bureau's own: school B gets 404)."""
+    return draft_circular(bureau=rf.bureau_of(school), campaign=rf.campaign_for(school), month=rf.MONTH)
+
+
 OBJECTS = {
     MonthlyReport: rf.report,
     BullyingScreening: _screening,
     Summary: _summary,
     ReportItem: _item,
+    Circular: _circular,
 }
 
 _months = itertools.count()
@@ -47,4 +55,10 @@ def _another_month(school):
     return rf.report(school, month=datetime.date(2000 + n // 12, n % 12 + 1, 1), items=False)
 
 
-LIST_OBJECTS = {MonthlyReport: _another_month, BullyingScreening: _screening, Summary: _summary}
+def _another_circular(school):
+    n = next(_months)
+    return rf.circular(rf.bureau_of(school), month=datetime.date(2000 + n // 12, n % 12 + 1, 1))
+
+
+LIST_OBJECTS = {MonthlyReport: _another_month, BullyingScreening: _screening, Summary: _summary,
+                Circular: _another_circular}
