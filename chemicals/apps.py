@@ -19,7 +19,7 @@ class ChemicalsConfig(AppConfig):
 
         from campaign_site.generic import twoperson
 
-        from . import permissions, services
+        from . import demo, permissions, services  # noqa: F401  (demo: registers the demo builder)
 
         # 双人收发、双人记账: every movement of a controlled chemical waits for a second trained custodian.
         twoperson.register(
