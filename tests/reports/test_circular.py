@@ -199,3 +199,25 @@ def test_the_management_command_writes_the_circular(april, in_may, tmp_path):
     doc = Document(str(out))
     assert TITLE in _text(doc)
     assert Circular.objects.get().status == CircularStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_the_demo_district_has_one_published_circular():
+    from campaign_site.accounts.models import User
+    from campaign_site.generic import demo
+
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=SH), tick=False):
+        for _order, name, fn in demo.builders():
+            if name in ("accounts", "campaigns", "reports", "reports circular"):
+                fn(io.StringIO())
+        circular = Circular.objects.get()
+        assert circular.status == CircularStatus.PUBLISHED and circular.approved_by.username == "bureauleader"
+        officer = Client()
+        officer.force_login(User.objects.get(username="officer1"))
+        page = officer.get(circular.get_absolute_url())
+        assert page.status_code == 200 and circular.title in page.content.decode()
+        assert Notice.objects.filter(recipient__username="officer1", key=f"reports:circular:{circular.pk}").exists()
+        for _order, name, fn in demo.builders():  # idempotent
+            if name == "reports circular":
+                fn(io.StringIO())
+        assert Circular.objects.count() == 1
