@@ -218,8 +218,9 @@ def dashboard_counts(schools=None, *, today: datetime.date | None = None) -> dic
 
 def listed_open_hazards(user, *, organisation=None, limit: int = 20):
     """Open hazards listed for supervision that `user` sees (in `organisation`'s subtree), the
-    most urgent (effective deadline) first."""
-    qs = Hazard.objects.visible_to(user).open().filter(is_listed=True)
+    most urgent (effective deadline) first. (Only a major hazard is listed: the level narrows the
+    scan to the (level, status) index on a large register.)"""
+    qs = Hazard.objects.visible_to(user).open().filter(level=HazardLevel.MAJOR, is_listed=True)
     if organisation is not None:
         qs = qs.filter(organisation__path__startswith=organisation.path)
     return (qs.with_effective_deadline().select_related("organisation")

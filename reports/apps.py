@@ -32,3 +32,12 @@ class ReportsConfig(AppConfig):
                           crontab="30 6 1 * *",
                           description="Drafts each campaign bureau's circular of the month just ended "
                                       "(06:30 on the 1st; an approved or published circular is kept).")
+        # Dashboards: the menu entry (school staff are taken to their school's), the rollups'
+        # periodic task (registered by importing the module) and the demo district's first rollups.
+        from . import demo_dashboards, rollups  # noqa: F401
+        from .permissions import can_view_school_dashboard
+
+        register(NavItem(_("Dashboard"), "reports:dashboard", icon="speedometer2", order=5,
+                         permission=can_view_school_dashboard))
+        periodic.register(name="dashboard rollups", task="reports.refresh_rollups", every_seconds=600,
+                          description="Recomputes today's per-school dashboard figures (every 10 minutes).")

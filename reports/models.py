@@ -331,3 +331,57 @@ class Circular(OrganisationOwned):
     @property
     def is_draft(self) -> bool:
         return self.status == CircularStatus.DRAFT
+
+
+# -- Dashboards: per-school daily rollups (reports/rollups.py keeps them) --------------------------
+
+
+class SchoolDailyRollup(models.Model):
+    """One school's dashboard figures on one day, or a bureau's (the sum over every school below
+    it), recomputed for every organisation at once by a periodic task (grouped queries, never per
+    school) so that a bureau's dashboard reads its own row instead of counting a million hazards
+    per page view. Derived data, rewritten every few minutes: no history (the records it counts
+    keep theirs)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("school or bureau"),
+                                     on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    computed_at = models.DateTimeField(_("computed at"))
+    is_school = models.BooleanField(default=True)
+    schools = models.PositiveIntegerField(default=1)  # schools summed in this row
+    # Hazards (hazards.selectors.dashboard_counts)
+    hazards_total = models.PositiveIntegerField(default=0)
+    status_registered = models.PositiveIntegerField(default=0)
+    status_rectifying = models.PositiveIntegerField(default=0)
+    status_submitted = models.PositiveIntegerField(default=0)
+    status_awaiting_signoff = models.PositiveIntegerField(default=0)
+    status_awaiting_delisting = models.PositiveIntegerField(default=0)
+    status_closed = models.PositiveIntegerField(default=0)
+    open_general = models.PositiveIntegerField(default=0)
+    open_major = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    listed_open = models.PositiveIntegerField(default=0)
+    found_today = models.PositiveIntegerField(default=0)
+    found_month = models.PositiveIntegerField(default=0)
+    closed_month = models.PositiveIntegerField(default=0)
+    by_focus_area = models.JSONField(default=dict, blank=True)  # {focus area id: hazards}
+    by_month = models.JSONField(default=dict, blank=True)  # {"YYYY-MM": hazards found}, the last 12 months
+    # School buses (schoolbus.selectors.violation_counts_by_school), this month
+    bus_violations_month = models.PositiveIntegerField(default=0)
+    violations_by_kind = models.JSONField(default=dict, blank=True)  # {kind: violations this month}
+    # Chemicals (chemicals.selectors.controlled_stock_by_school)
+    controlled_in_stock = models.PositiveIntegerField(default=0)
+    # A bureau's row: its schools with the most overdue hazards and the lowest rectification rate
+    # ({"overdue": [[id, name, overdue]...], "rate": [[id, name, closed, registered]...]}).
+    rankings = models.JSONField(default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("daily school figures")
+        verbose_name_plural = _("daily school figures")
+        constraints = [models.UniqueConstraint(fields=["organisation", "date"], name="rollup_once_per_school_day")]
+        indexes = [models.Index(fields=["date", "is_school", "organisation"], name="rollup_date_school")]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.date}"

@@ -6,7 +6,13 @@ submits it, the safety staff of a bureau above review it and choose typical case
 from __future__ import annotations
 
 from campaign_site.accounts.models import Role
-from campaign_site.accounts.permissions import BUREAU_MANAGER_ROLES, BUREAU_ROLES, SCHOOL_SAFETY_ROLES, has_role
+from campaign_site.accounts.permissions import (
+    BUREAU_MANAGER_ROLES,
+    BUREAU_ROLES,
+    SCHOOL_ROLES,
+    SCHOOL_SAFETY_ROLES,
+    has_role,
+)
 
 PREPARE_ROLES = SCHOOL_SAFETY_ROLES  # safety officer, principal, other leaders
 APPROVE_ROLES = frozenset({Role.PRINCIPAL})
@@ -83,3 +89,16 @@ def can_approve_circular(user, circular) -> bool:
 
 def can_publish_circular(user, circular) -> bool:
     return has_role(user, _bureau(circular), CIRCULAR_PUBLISH_ROLES)
+
+
+# Dashboards ---------------------------------------------------------------------------------------
+
+
+def can_view_bureau_dashboard(user, obj=None) -> bool:
+    """The bureau's dashboard of the schools below it: any bureau role."""
+    return has_role(user, None, BUREAU_ROLES)
+
+
+def can_view_school_dashboard(user, school=None) -> bool:
+    """A school's dashboard: its own staff and the bureaus above it (the lookup is scoped too)."""
+    return has_role(user, school, BUREAU_ROLES | SCHOOL_ROLES)

@@ -1,7 +1,7 @@
 """URLs of the monthly reports (namespace "reports")."""
 from django.urls import path
 
-from . import views, views_circular
+from . import dashboards, views, views_circular
 
 app_name = "reports"
 urlpatterns = [
@@ -29,4 +29,7 @@ urlpatterns = [
     path("circulars/<int:pk>/", views_circular.CircularDetailView.as_view(), name="circular_detail"),
     path("circulars/<int:pk>/step/<slug:action>/", views_circular.CircularStepView.as_view(), name="circular_step"),
     path("circulars/<int:pk>/document/", views_circular.CircularDocumentView.as_view(), name="circular_document"),
+    # Dashboards (reports/dashboards.py)
+    path("dashboard/", dashboards.BureauDashboardView.as_view(), name="dashboard"),
+    path("dashboard/school/<int:pk>/", dashboards.SchoolDashboardView.as_view(), name="school_dashboard"),
 ]
