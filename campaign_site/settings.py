@@ -208,6 +208,10 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=300)
 # The day of the month a monthly report is due when the campaign sets none (its monthly-report deadline).
 REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=25)
+# Hours after the later of the first issue and the time of use by which a requisition's leftovers are
+# returned or booked as consumed (half a day), and how long before that the reminder goes out.
+CHEMICAL_LEFTOVER_HOURS = env.int("CHEMICAL_LEFTOVER_HOURS", default=12)
+CHEMICAL_LEFTOVER_REMINDER_HOURS = env.int("CHEMICAL_LEFTOVER_REMINDER_HOURS", default=2)
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=50 * 1024 * 1024)
 ANONYMOUS_REQUEST_MAX_BYTES = env.int("ANONYMOUS_REQUEST_MAX_BYTES", default=1024 * 1024)
 

@@ -27,3 +27,12 @@ class ChemicalsConfig(AppConfig):
             label=_("Movement of a controlled chemical"), eligible=services.confirmer_eligible,
             on_close=services.movement_withdrawn,
         )
+
+        from campaign_site.generic import periodic
+
+        from . import home  # noqa: F401  (registers the overdue-requisitions widget)
+
+        periodic.register(name="chemical requisition leftovers", task="chemicals.tasks.check_requisition_leftovers",
+                          every_seconds=3600,
+                          description="Requisitions whose leftovers fall due: a reminder, then the overdue flag "
+                                      "(CHEMICAL_LEFTOVER_HOURS).")

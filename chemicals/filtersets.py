@@ -19,6 +19,8 @@ from .models import (
     DrugPrecursorCategory,
     Movement,
     MovementKind,
+    Requisition,
+    RequisitionStatus,
     RoomKind,
     StorageClass,
 )
@@ -156,3 +158,20 @@ class ControlFilterSet(ScopedFilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(chemical__name_zh__icontains=value) | Q(chemical__cas=value))
+
+
+class RequisitionFilterSet(SchoolScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=RequisitionStatus.choices, label=_("status"))
+    overdue = django_filters.ChoiceFilter(label=_("Leftovers overdue"), choices=YES_NO, method="filter_overdue")
+
+    class Meta:
+        model = Requisition
+        fields = ["organisation", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status=RequisitionStatus.ISSUED, overdue_at__isnull=False)
+        if value == "true":
+            return queryset.filter(overdue)
+        if value == "false":
+            return queryset.exclude(overdue)
+        return queryset

@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.generic.forms import DateInput, ScopedModelForm
+from campaign_site.generic.ledger import format_quantity
 
 from . import permissions
-from .models import BureauControl, Cabinet, ChemicalRoom, Container, CustodianTraining, Unit
+from .models import BureauControl, Cabinet, Chemical, ChemicalRoom, Container, CustodianTraining, Unit
 
 
 class SchoolFieldMixin:
@@ -152,3 +153,106 @@ class ControlForm(ScopedModelForm):
         if len(bureaus) == 1:
             field.widget = forms.HiddenInput()
             field.initial = bureaus[0].pk
+
+
+# Requisitions (领用审批单) ------------------------------------------------------------------------
+
+REQUISITION_LINES = 5
+
+
+class RequisitionForm(SchoolFieldMixin, forms.Form):
+    """A requisition for a class: up to five chemicals (the lines left empty are ignored)."""
+
+    class_name = forms.CharField(label=_("class or grade"), max_length=100)
+    purpose = forms.CharField(label=_("purpose"), max_length=300, help_text=_("The experiment or lesson"))
+    use_at = forms.DateTimeField(label=_("time of use"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, user=None, **kwargs):
+        from .models import ContainerStatus
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        schools = permissions.schools_requested_by(user) if user is not None else Organisation.objects.none()
+        self.add_school_field(schools)
+        chemicals = Chemical.objects.filter(containers__organisation__in=schools,
+                                            containers__status=ContainerStatus.IN_STOCK).distinct().order_by("name_zh")
+        for n in range(1, REQUISITION_LINES + 1):
+            self.fields[f"chemical_{n}"] = forms.ModelChoiceField(
+                label=_("Chemical %(n)s") % {"n": n}, queryset=chemicals, required=n == 1)
+            self.fields[f"quantity_{n}"] = forms.DecimalField(label=_("quantity %(n)s") % {"n": n}, max_digits=14,
+                                                              decimal_places=3, min_value=0, required=n == 1)
+            self.fields[f"unit_{n}"] = forms.ChoiceField(label=_("unit %(n)s") % {"n": n}, choices=Unit.choices,
+                                                         required=False)
+
+    def clean(self):
+        data = super().clean()
+        for n in range(1, REQUISITION_LINES + 1):
+            if data.get(f"chemical_{n}") is not None and not data.get(f"quantity_{n}"):
+                self.add_error(f"quantity_{n}", _("Enter the amount."))
+        return data
+
+    def lines(self) -> list[tuple]:
+        data = self.cleaned_data
+        return [(data[f"chemical_{n}"], data.get(f"quantity_{n}"), data.get(f"unit_{n}"))
+                for n in range(1, REQUISITION_LINES + 1) if data.get(f"chemical_{n}") is not None]
+
+
+class RequisitionReasonForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class _LineFormMixin:
+    def add_line_field(self, requisition):
+        self.fields["line"] = forms.ModelChoiceField(
+            label=_("chemical on the requisition"), empty_label=None,
+            queryset=requisition.lines.select_related("chemical").order_by("pk"))
+
+    def add_container_field(self, requisition, statuses):
+        from .models import Container
+
+        field = forms.ModelChoiceField(
+            label=_("container"),
+            queryset=Container.objects.filter(organisation=requisition.organisation_id, status__in=statuses,
+                                              chemical__in=requisition.lines.values("chemical"))
+            .select_related("chemical", "cabinet", "cabinet__room", "stock").order_by("chemical__name_zh", "pk"))
+        field.label_from_instance = lambda c: _("%(container)s in %(cabinet)s, %(left)s %(unit)s left") % {
+            "container": c, "cabinet": c.cabinet, "left": format_quantity(getattr(getattr(c, "stock", None),
+                                                                                   "quantity", 0)),
+            "unit": c.unit}
+        self.fields["container"] = field
+
+
+class RequisitionIssueForm(_LineFormMixin, forms.Form):
+    quantity = forms.DecimalField(label=_("quantity (in the line's unit)"), max_digits=14, decimal_places=3,
+                                  min_value=0)
+    equipment = forms.CharField(label=_("measured with"), max_length=100, required=False,
+                                help_text=_("e.g. electronic balance 0.01 g, 100 mL measuring cylinder"))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        from .models import ContainerStatus
+
+        super().__init__(*args, **kwargs)
+        self.add_line_field(obj)
+        self.add_container_field(obj, [ContainerStatus.IN_STOCK])
+        self.order_fields(["line", "container", "quantity", "equipment", "note"])
+
+
+class RequisitionReturnForm(RequisitionIssueForm):
+    def __init__(self, *args, obj=None, **kwargs):
+        from .models import ContainerStatus
+
+        super().__init__(*args, obj=obj, **kwargs)
+        self.add_container_field(obj, [ContainerStatus.IN_STOCK, ContainerStatus.EMPTY])
+        self.order_fields(["line", "container", "quantity", "equipment", "note"])
+
+
+class RequisitionConsumeForm(_LineFormMixin, forms.Form):
+    quantity = forms.DecimalField(label=_("quantity used up (in the line's unit)"), max_digits=14, decimal_places=3,
+                                  min_value=0)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_line_field(obj)
+        self.order_fields(["line", "quantity", "note"])

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaign_site.generic.ledger import QUANTITY_DIGITS, QUANTITY_PLACES, Balance, LedgerEntry
+from campaign_site.generic.ledger import QUANTITY_DIGITS, QUANTITY_PLACES, Balance, LedgerEntry, format_quantity
 from campaign_site.generic.models import OrganisationOwned
+from campaign_site.generic.workflow import Transition, Workflow
 
 from .cas import validate_cas
 
@@ -486,3 +487,141 @@ class CustodianTraining(OrganisationOwned):
 
     def is_valid_on(self, day) -> bool:
         return self.trained_on <= day <= self.valid_until
+
+
+# -- requisitions (领用审批单): a teacher asks, the lab head or principal approves, custodians issue ------
+
+class RequisitionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ISSUED = "issued", _("Issued: leftovers due")
+    CLOSED = "closed", _("Closed")
+
+
+def _requisition_booked(result) -> str:
+    """The message after issuing, returning or consuming: booked, or waiting for a second custodian."""
+    if isinstance(result, Movement | RequisitionLine):
+        return _("Booked on the requisition.")
+    return _("Nothing is booked yet: a second custodian must confirm it.")
+
+
+_RP = "chemicals.permissions."
+_RS = "chemicals.services."
+_RF = "chemicals.forms."
+REQUISITION_FLOW = Workflow(
+    Transition("submit", source=[RequisitionStatus.DRAFT], target=RequisitionStatus.SUBMITTED,
+               label=_("Submit for approval"), icon="send", service=_RS + "requisition_submit",
+               permission=_RP + "can_submit_requisition", done=_("The requisition was submitted for approval.")),
+    Transition("approve", source=[RequisitionStatus.SUBMITTED], target=RequisitionStatus.APPROVED,
+               label=_("Approve"), style="success", icon="check-lg", confirm=True,
+               service=_RS + "requisition_approve", permission=_RP + "can_approve_requisition",
+               done=_("The requisition was approved: the custodians may issue it.")),
+    Transition("reject", source=[RequisitionStatus.SUBMITTED], target=RequisitionStatus.REJECTED,
+               label=_("Reject"), style="outline-danger", icon="x-lg", note_required=True,
+               form=_RF + "RequisitionReasonForm", service=_RS + "requisition_reject",
+               permission=_RP + "can_approve_requisition", done=_("The requisition was rejected.")),
+    # A custodian issues a line from a container (the first issue moves the requisition to "issued").
+    Transition("issue", source=[RequisitionStatus.APPROVED, RequisitionStatus.ISSUED], label=_("Issue"),
+               icon="box-arrow-right", form=_RF + "RequisitionIssueForm", service=_RS + "requisition_issue",
+               permission=_RP + "can_issue_requisition", done=_requisition_booked),
+    Transition("issued", source=[RequisitionStatus.APPROVED], target=RequisitionStatus.ISSUED,
+               label=_("Issued")),
+    Transition("return_leftover", source=[RequisitionStatus.ISSUED], label=_("Book a returned leftover"),
+               icon="box-arrow-in-left", form=_RF + "RequisitionReturnForm", service=_RS + "requisition_return",
+               permission=_RP + "can_issue_requisition", done=_requisition_booked),
+    Transition("consume", source=[RequisitionStatus.ISSUED], label=_("Book as consumed"), icon="fire",
+               style="outline-primary", form=_RF + "RequisitionConsumeForm", service=_RS + "requisition_consume",
+               permission=_RP + "can_issue_requisition", done=_requisition_booked),
+    Transition("close", source=[RequisitionStatus.ISSUED], target=RequisitionStatus.CLOSED,
+               label=_("Close"), style="outline-success", icon="check2-all", service=_RS + "requisition_close",
+               permission=_RP + "can_issue_requisition",
+               done=_("The requisition was closed: everything issued is returned or consumed.")),
+    subject="requisition",
+    events={"overdue": _("Leftovers overdue")},
+)
+
+
+class Requisition(OrganisationOwned):
+    """A requisition (领用审批单): amounts of chemicals a teacher needs for a class. Issues and returns
+    are movements of the books whose `reference` is the requisition's number; what was used up is
+    booked on its lines. The leftovers are due `CHEMICAL_LEFTOVER_HOURS` after the later of the
+    first issue and the time of use."""
+
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("school"), on_delete=models.PROTECT,
+                                     related_name="requisitions", related_query_name="requisition")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                  on_delete=models.PROTECT, related_name="chemical_requisitions")
+    class_name = models.CharField(_("class or grade"), max_length=100)
+    purpose = models.CharField(_("purpose"), max_length=300, help_text=_("The experiment or lesson"))
+    use_at = models.DateTimeField(_("time of use"))
+    status = models.CharField(_("status"), max_length=20, choices=RequisitionStatus.choices,
+                              default=RequisitionStatus.DRAFT, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or rejected by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+    review_note = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    leftover_due_at = models.DateTimeField(_("leftovers due"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("requisition")
+        verbose_name_plural = _("requisitions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "leftover_due_at"], name="chem_requisition_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("requester")),
+                name="chemicals_requisition_not_self_approved",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Requisition %(number)s") % {"number": self.number}
+
+    @property
+    def number(self) -> str:
+        """The requisition's number, also the `reference` of its movements."""
+        return f"LY{self.pk:06d}" if self.pk else ""
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_at is not None and self.status == RequisitionStatus.ISSUED
+
+    def get_absolute_url(self):
+        return reverse("chemicals:requisition_detail", args=[self.pk])
+
+
+class RequisitionLine(models.Model):
+    """One chemical on a requisition: the amount asked for (and approved), and what of the issued
+    amount was booked as used up (消耗), in the line's unit."""
+
+    requisition = models.ForeignKey(Requisition, verbose_name=_("requisition"), on_delete=models.CASCADE,
+                                    related_name="lines")
+    chemical = models.ForeignKey(Chemical, verbose_name=_("chemical"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
+    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices)
+    consumed = models.DecimalField(_("booked as consumed"), max_digits=QUANTITY_DIGITS,
+                                   decimal_places=QUANTITY_PLACES, default=Decimal("0"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("requisition line")
+        verbose_name_plural = _("requisition lines")
+        ordering = ["requisition", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "chemical"], name="chemicals_requisition_line_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="chemicals_requisition_line_positive"),
+            models.CheckConstraint(condition=models.Q(consumed__gte=0), name="chemicals_requisition_consumed_gte0"),
+        ]
+
+    def __str__(self):
+        return f"{self.chemical.name_zh} {format_quantity(self.quantity)} {self.unit}"

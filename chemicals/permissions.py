@@ -106,3 +106,48 @@ def schools_trained_by(user):
         return schools
     return schools.filter(memberships__user=user, memberships__is_active=True,
                           memberships__role__in=sorted(TRAINING_ROLES)).distinct()
+
+
+# Requisitions (领用审批单) ------------------------------------------------------------------------
+
+# Who asks for chemicals for a class: the teachers, and any of the school's staff who read its chemicals.
+REQUEST_ROLES = SCHOOL_READ_ROLES
+# Who approves a requisition: the head of laboratories or the principal of that school.
+APPROVER_ROLES = frozenset({Role.LAB_HEAD, Role.PRINCIPAL})
+
+
+def can_request(user, organisation: Organisation | None) -> bool:
+    """Ask for chemicals for a class at `organisation` (a school)."""
+    if organisation is None or not organisation.is_school:
+        return False
+    return has_role(user, organisation, REQUEST_ROLES)
+
+
+def can_request_any(user, obj=None) -> bool:
+    return has_role(user, None, REQUEST_ROLES)
+
+
+def schools_requested_by(user):
+    """Schools at which `user` may ask for chemicals (choices of the "school" field)."""
+    schools = Organisation.objects.schools().visible_to(user)
+    if getattr(user, "is_superuser", False):
+        return schools
+    return schools.filter(memberships__user=user, memberships__is_active=True,
+                          memberships__role__in=sorted(REQUEST_ROLES)).distinct()
+
+
+def can_submit_requisition(user, requisition) -> bool:
+    """The requester sends their own draft for approval."""
+    return requisition is not None and getattr(user, "pk", None) == requisition.requester_id
+
+
+def can_approve_requisition(user, requisition) -> bool:
+    """The head of laboratories or the principal of the school, never the requester themself."""
+    if requisition is None or getattr(user, "pk", None) == requisition.requester_id:
+        return False
+    return has_role(user, requisition.organisation, APPROVER_ROLES)
+
+
+def can_issue_requisition(user, requisition) -> bool:
+    """The school's custodians issue an approved requisition and book its leftovers."""
+    return requisition is not None and can_keep(user, requisition.organisation)

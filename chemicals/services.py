@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from campaign_site.generic.services import model_update
 from . import permissions, selectors
 from .models import (
     KIND_SIGN,
+    REQUISITION_FLOW,
     UNIT_FACTORS,
     BureauControl,
     Cabinet,
@@ -45,6 +47,9 @@ from .models import (
     CustodianTraining,
     Movement,
     MovementKind,
+    Requisition,
+    RequisitionLine,
+    RequisitionStatus,
     Unit,
     convert,
 )
@@ -572,3 +577,325 @@ def control_remove(*, control: BureauControl, actor) -> None:
         raise DomainError(_("Only the bureau's safety staff remove chemicals from two-person control."))
     control._history_user = actor
     control.delete()
+
+
+# Requisitions (领用审批单) ------------------------------------------------------------------------
+# A teacher asks for amounts for a class; the head of laboratories or the principal approves (never
+# the requester); custodians issue each line from a container through `movement_record` (reference:
+# the requisition's number, so a controlled chemical waits for a second custodian as any movement
+# does); the leftover comes back (归还, again a movement) or is booked as consumed on the line — the
+# issue already took it off the container's books, so consumption is not a second movement. The
+# requisition closes when every issued amount is returned or consumed and nothing awaits a second
+# custodian. `requisition_leftover_check` (hourly) reminds, then marks it overdue.
+
+
+def _notify_requisition(requisition, *, key: str, title: str, body: str, level: str = "info", roles=(),
+                        users=()) -> int:
+    from campaign_site.generic import notices
+
+    return len(notices.send(key=key, title=title, body=body, url=requisition.get_absolute_url(), level=level,
+                            users=list(users), organisation=requisition.organisation, roles=list(roles)))
+
+
+def _requisition_lines(lines) -> list[tuple]:
+    """Check the lines asked for: (chemical, quantity, unit) each, at least one, a chemical once."""
+    checked, seen = [], set()
+    for chemical, quantity, unit in lines:
+        if chemical is None:
+            continue
+        if chemical.pk in seen:
+            raise DomainError(_("%(chemical)s is asked for twice: put the whole amount on one line.")
+                              % {"chemical": chemical.name_zh})
+        seen.add(chemical.pk)
+        if quantity is None or Decimal(quantity) <= 0:
+            raise DomainError(_("Enter the amount of %(chemical)s as a positive number.")
+                              % {"chemical": chemical.name_zh})
+        if unit not in Unit.values:
+            raise DomainError(_("Choose the unit of %(chemical)s.") % {"chemical": chemical.name_zh})
+        if Decimal(quantity).quantize(STEP) != Decimal(quantity):
+            raise DomainError(_("%(q)s %(unit)s is finer than the books keep (%(step)s %(container_unit)s).")
+                              % {"q": format_quantity(quantity), "unit": unit, "step": format_quantity(STEP),
+                                 "container_unit": unit})
+        checked.append((chemical, Decimal(quantity), unit))
+    if not checked:
+        raise DomainError(_("Ask for at least one chemical."))
+    return checked
+
+
+def requisition_create(*, organisation: Organisation, actor, class_name: str, purpose: str, use_at,
+                       lines) -> Requisition:
+    """A draft requisition by `actor` (the requester) for a class: `lines` is a list of
+    (chemical, quantity, unit)."""
+    if not organisation.is_school:
+        raise DomainError(_("Chemicals are kept by a school."))
+    if not permissions.can_request(actor, organisation):
+        raise DomainError(_("Only the school's teachers and staff ask for its chemicals."))
+    if not (class_name or "").strip() or not (purpose or "").strip():
+        raise DomainError(_("Say for which class and for what the chemicals are needed."))
+    if use_at is None:
+        raise DomainError(_("Say when the chemicals are used."))
+    checked = _requisition_lines(lines)
+    with transaction.atomic():
+        requisition = _save(Requisition(organisation=organisation, requester=actor, class_name=class_name.strip(),
+                                        purpose=purpose.strip(), use_at=use_at), actor)
+        for chemical, quantity, unit in checked:
+            line = RequisitionLine(requisition=requisition, chemical=chemical, quantity=quantity, unit=unit)
+            line._history_user = actor
+            line.save()
+    return requisition
+
+
+def _lock_requisition(requisition: Requisition) -> Requisition:
+    return Requisition.objects.select_for_update(of=("self",)).select_related("organisation", "requester") \
+        .get(pk=requisition.pk)
+
+
+def requisition_submit(*, requisition: Requisition, actor, **_ignored) -> Requisition:
+    """The requester sends the draft to the head of laboratories and the principal."""
+    with transaction.atomic():
+        requisition = _lock_requisition(requisition)
+        if not permissions.can_submit_requisition(actor, requisition):
+            raise DomainError(_("Only the person who asked for the chemicals submits the requisition."))
+        REQUISITION_FLOW.apply(requisition, "submit", actor=actor, fields={"submitted_at": timezone.now()})
+        _notify_requisition(
+            requisition, key=f"chemicals:requisition-submitted:{requisition.pk}", roles=sorted(permissions.APPROVER_ROLES),
+            title=_("Requisition of chemicals to approve"),
+            body=_("%(person)s asks for chemicals for %(class)s (%(purpose)s) on %(when)s.")
+            % {"person": requisition.requester.display_name, "class": requisition.class_name,
+               "purpose": requisition.purpose, "when": timezone.localtime(requisition.use_at).strftime("%Y-%m-%d %H:%M")})
+    return requisition
+
+
+def requisition_approve(*, requisition: Requisition, actor, note: str = "", **_ignored) -> Requisition:
+    """The head of laboratories or the principal approves; never the requester."""
+    with transaction.atomic():
+        requisition = _lock_requisition(requisition)
+        if getattr(actor, "pk", None) == requisition.requester_id:
+            raise DomainError(_("You asked for these chemicals yourself: the head of laboratories or the principal "
+                                "approves the requisition."))
+        if not permissions.can_approve_requisition(actor, requisition):
+            raise DomainError(_("Only the school's head of laboratories or principal approves a requisition."))
+        REQUISITION_FLOW.apply(requisition, "approve", actor=actor, note=note,
+                               fields={"approved_by": actor, "approved_at": timezone.now()})
+        _notify_requisition(
+            requisition, key=f"chemicals:requisition-approved:{requisition.pk}",
+            users=[requisition.requester], roles=sorted(permissions.CUSTODIAN_ROLES),
+            title=_("Requisition approved"),
+            body=_("%(requisition)s for %(class)s was approved by %(person)s: the custodians may issue it.")
+            % {"requisition": requisition, "class": requisition.class_name, "person": actor.display_name})
+    return requisition
+
+
+def requisition_reject(*, requisition: Requisition, actor, note: str = "", **_ignored) -> Requisition:
+    with transaction.atomic():
+        requisition = _lock_requisition(requisition)
+        if getattr(actor, "pk", None) == requisition.requester_id:
+            raise DomainError(_("You asked for these chemicals yourself: the head of laboratories or the principal "
+                                "decides on the requisition."))
+        if not permissions.can_approve_requisition(actor, requisition):
+            raise DomainError(_("Only the school's head of laboratories or principal rejects a requisition."))
+        REQUISITION_FLOW.apply(requisition, "reject", actor=actor, note=note,
+                               fields={"approved_by": actor, "approved_at": timezone.now(),
+                                       "review_note": (note or "").strip()[:500]})
+        _notify_requisition(
+            requisition, key=f"chemicals:requisition-rejected:{requisition.pk}", users=[requisition.requester],
+            level="warning", title=_("Requisition rejected"),
+            body=_("%(requisition)s was rejected: %(reason)s") % {"requisition": requisition, "reason": note})
+    return requisition
+
+
+def _requisition_line(requisition: Requisition, line) -> RequisitionLine:
+    line = RequisitionLine.objects.select_for_update(of=("self",)).select_related("chemical") \
+        .filter(pk=getattr(line, "pk", line), requisition=requisition).first()
+    if line is None:
+        raise DomainError(_("This line is not on the requisition."))
+    return line
+
+
+def _account(requisition: Requisition, line: RequisitionLine):
+    return next(a for a in selectors.requisition_accounts(requisition) if a.line.pk == line.pk)
+
+
+def _check_container_for(line: RequisitionLine, container: Container, requisition: Requisition) -> None:
+    if container.organisation_id != requisition.organisation_id:
+        raise DomainError(_("This container belongs to another school."))
+    if container.chemical_id != line.chemical_id:
+        raise DomainError(_("Container #%(container)s holds %(other)s, not %(chemical)s.")
+                          % {"container": container.pk, "other": container.chemical.name_zh,
+                             "chemical": line.chemical.name_zh})
+
+
+def requisition_issue(*, requisition: Requisition, actor, line, container: Container, quantity, equipment="",
+                      note="", **_ignored):
+    """A custodian issues `quantity` (in the line's unit) of a line from `container` to the requester:
+    an issue movement (领用) with the requisition's number as reference, never more than approved.
+    Returns the Movement, or for a controlled chemical the PendingAction a second custodian confirms."""
+    with transaction.atomic():
+        requisition = _lock_requisition(requisition)
+        if not permissions.can_issue_requisition(actor, requisition):
+            raise DomainError(_("Only the school's lab custodians issue chemicals."))
+        if requisition.status not in (RequisitionStatus.APPROVED, RequisitionStatus.ISSUED):
+            raise DomainError(_("Chemicals are issued only on an approved requisition (this one is “%(status)s”).")
+                              % {"status": requisition.get_status_display()})
+        line = _requisition_line(requisition, line)
+        _check_container_for(line, container, requisition)
+        quantity = Decimal(quantity)
+        if quantity <= 0:
+            raise DomainError(_("Enter the quantity as a positive number."))
+        account = _account(requisition, line)
+        if quantity > account.issuable:
+            raise DomainError(_("%(q)s %(unit)s of %(chemical)s is more than approved: %(approved)s %(unit)s approved, "
+                                "%(issued)s %(unit)s issued or awaiting a second custodian.")
+                              % {"q": format_quantity(quantity), "unit": line.unit, "chemical": line.chemical.name_zh,
+                                 "approved": format_quantity(line.quantity),
+                                 "issued": format_quantity(account.issued + account.pending_issue)})
+        result = movement_record(
+            container=container, kind=MovementKind.ISSUE, quantity=quantity, unit=line.unit, actor=actor,
+            reason=f"{requisition.class_name} · {requisition.purpose}"[:300], reference=requisition.number,
+            equipment=equipment, counterparty=requisition.requester, note=note)
+        now = timezone.now()
+        if requisition.status == RequisitionStatus.APPROVED:
+            due = max(now, requisition.use_at) + datetime.timedelta(hours=settings.CHEMICAL_LEFTOVER_HOURS)
+            REQUISITION_FLOW.apply(requisition, "issued", actor=actor,
+                                   fields={"issued_by": actor, "issued_at": now, "leftover_due_at": due})
+        REQUISITION_FLOW.record(requisition, "issue", actor=actor,
+                                note=f"{line.chemical.name_zh} {format_quantity(quantity)} {line.unit}")
+    return result
+
+
+def requisition_return(*, requisition: Requisition, actor, line, container: Container, quantity, equipment="",
+                       note="", **_ignored):
+    """A custodian books the leftover of a line back into `container` (归还, a movement with the
+    requisition's number as reference); the requisition closes when nothing is left out."""
+    with transaction.atomic():
+        requisition = _lock_requisition(requisition)
+        if not permissions.can_issue_requisition(actor, requisition):
+            raise DomainError(_("Only the school's lab custodians book returned chemicals."))
+        if requisition.status != RequisitionStatus.ISSUED:
+            raise DomainError(_("Nothing was issued on this requisition."))
+        line = _requisition_line(requisition, line)
+        _check_container_for(line, container, requisition)
+        quantity = Decimal(quantity)
+        if quantity <= 0:
+            raise DomainError(_("Enter the quantity as a positive number."))
+        account = _account(requisition, line)
+        out = account.outstanding - account.pending_return
+        if quantity > out:
+            raise DomainError(_("%(q)s %(unit)s of %(chemical)s is more than is out on this requisition "
+                                "(%(out)s %(unit)s).")
+                              % {"q": format_quantity(quantity), "unit": line.unit, "chemical": line.chemical.name_zh,
+                                 "out": format_quantity(max(out, Decimal("0")))})
+        result = movement_record(
+            container=container, kind=MovementKind.RETURN, quantity=quantity, unit=line.unit, actor=actor,
+            reason=f"{requisition.class_name} · {requisition.purpose}"[:300], reference=requisition.number,
+            equipment=equipment, counterparty=requisition.requester, note=note)
+        REQUISITION_FLOW.record(requisition, "return_leftover", actor=actor,
+                                note=f"{line.chemical.name_zh} {format_quantity(quantity)} {line.unit}")
+        _close_if_settled(requisition, actor)
+    return result
+
+
+def requisition_consume(*, requisition: Requisition, actor, line, quantity, note="", **_ignored) -> RequisitionLine:
+    """A custodian books what of a line's issued amount was used up in the class (消耗). The issue
+    already took it off the container's books: this is recorded on the line, not as a movement."""
+    with transaction.atomic():
+        requisition = _lock_requisition(requisition)
+        if not permissions.can_issue_requisition(actor, requisition):
+            raise DomainError(_("Only the school's lab custodians book consumption."))
+        if requisition.status != RequisitionStatus.ISSUED:
+            raise DomainError(_("Nothing was issued on this requisition."))
+        line = _requisition_line(requisition, line)
+        quantity = Decimal(quantity)
+        if quantity <= 0:
+            raise DomainError(_("Enter the quantity as a positive number."))
+        account = _account(requisition, line)
+        out = account.outstanding - account.pending_return
+        if quantity > out:
+            raise DomainError(_("%(q)s %(unit)s of %(chemical)s is more than is out on this requisition "
+                                "(%(out)s %(unit)s).")
+                              % {"q": format_quantity(quantity), "unit": line.unit, "chemical": line.chemical.name_zh,
+                                 "out": format_quantity(max(out, Decimal("0")))})
+        model_update(instance=line, data={"consumed": line.consumed + quantity}, allowed={"consumed"}, actor=actor,
+                     reason=note or "")
+        REQUISITION_FLOW.record(requisition, "consume", actor=actor,
+                                note=f"{line.chemical.name_zh} {format_quantity(quantity)} {line.unit}"
+                                + (f" · {note}" if note else ""))
+        _close_if_settled(requisition, actor)
+    return line
+
+
+def _close_if_settled(requisition: Requisition, actor) -> bool:
+    """Close a locked, issued requisition when everything issued is returned or consumed."""
+    if requisition.status != RequisitionStatus.ISSUED:
+        return False
+    if not selectors.requisition_settled(selectors.requisition_accounts(requisition)):
+        return False
+    REQUISITION_FLOW.apply(requisition, "close", actor=actor if getattr(actor, "pk", None) else None,
+                           fields={"closed_at": timezone.now()})
+    return True
+
+
+def requisition_close(*, requisition: Requisition, actor, **_ignored) -> Requisition:
+    """Close by hand (after a second custodian confirmed the last return): refused while anything is out."""
+    with transaction.atomic():
+        requisition = _lock_requisition(requisition)
+        if not permissions.can_issue_requisition(actor, requisition):
+            raise DomainError(_("Only the school's lab custodians close a requisition."))
+        if requisition.status != RequisitionStatus.ISSUED:
+            raise DomainError(_("Only an issued requisition is closed."))
+        accounts = selectors.requisition_accounts(requisition)
+        if not selectors.requisition_settled(accounts):
+            out = [f"{a.line.chemical.name_zh} {format_quantity(a.outstanding)} {a.line.unit}"
+                   for a in accounts if a.outstanding]
+            waiting = [a.line.chemical.name_zh for a in accounts if a.has_pending]
+            if waiting:
+                raise DomainError(_("Still awaiting a second custodian: %(list)s.") % {"list": "、".join(waiting)})
+            if out:
+                raise DomainError(_("Still out, neither returned nor booked as consumed: %(list)s.")
+                                  % {"list": "、".join(out)})
+            raise DomainError(_("Nothing was issued on this requisition."))
+        REQUISITION_FLOW.apply(requisition, "close", actor=actor, fields={"closed_at": timezone.now()})
+    return requisition
+
+
+def requisition_leftover_check(*, now=None) -> dict:
+    """The hourly check of issued requisitions: close the settled ones; remind the requester and the
+    custodians once when the leftovers fall due within CHEMICAL_LEFTOVER_REMINDER_HOURS; once they
+    are due, mark the requisition overdue (once) and tell the head of laboratories and the principal.
+    Returns {"closed": n, "reminded": n, "overdue": n}."""
+    now = now or timezone.now()
+    lead = datetime.timedelta(hours=settings.CHEMICAL_LEFTOVER_REMINDER_HOURS)
+    done = {"closed": 0, "reminded": 0, "overdue": 0}
+    candidates = Requisition.objects.filter(status=RequisitionStatus.ISSUED, leftover_due_at__lte=now + lead) \
+        .filter(models.Q(reminded_at__isnull=True) | models.Q(overdue_at__isnull=True, leftover_due_at__lte=now)) \
+        .values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            requisition = _lock_requisition(Requisition(pk=pk))
+            if requisition.status != RequisitionStatus.ISSUED:
+                continue
+            if _close_if_settled(requisition, None):
+                done["closed"] += 1
+                continue
+            due = timezone.localtime(requisition.leftover_due_at).strftime("%Y-%m-%d %H:%M")
+            if requisition.reminded_at is None:
+                _notify_requisition(
+                    requisition, key=f"chemicals:requisition-leftover-reminder:{requisition.pk}", level="warning",
+                    users=[requisition.requester], roles=sorted(permissions.CUSTODIAN_ROLES),
+                    title=_("Leftover chemicals to return"),
+                    body=_("%(requisition)s (%(class)s): return the leftovers or book them as consumed by %(due)s.")
+                    % {"requisition": requisition, "class": requisition.class_name, "due": due})
+                model_update(instance=requisition, data={"reminded_at": now}, allowed={"reminded_at"})
+                done["reminded"] += 1
+            if requisition.overdue_at is None and requisition.leftover_due_at <= now:
+                model_update(instance=requisition, data={"overdue_at": now}, allowed={"overdue_at"})
+                REQUISITION_FLOW.record(requisition, "overdue", actor=None)
+                _notify_requisition(
+                    requisition, key=f"chemicals:requisition-leftover-overdue:{requisition.pk}", level="danger",
+                    roles=sorted(permissions.APPROVER_ROLES), title=_("Leftover chemicals overdue"),
+                    body=_("%(requisition)s (%(class)s, %(person)s): the leftovers were due by %(due)s and are "
+                           "neither returned nor booked as consumed.")
+                    % {"requisition": requisition, "class": requisition.class_name,
+                       "person": requisition.requester.display_name, "due": due})
+                done["overdue"] += 1
+    return done

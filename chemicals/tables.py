@@ -6,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.tables import Table
 
-from .models import BureauControl, Cabinet, Chemical, ChemicalRoom, Container, CustodianTraining, Movement
+from .models import (
+    BureauControl,
+    Cabinet,
+    Chemical,
+    ChemicalRoom,
+    Container,
+    CustodianTraining,
+    Movement,
+    Requisition,
+)
 
 
 class ChemicalTable(Table):
@@ -295,3 +304,52 @@ class ControlTable(Table):
             'value="{}"><button type="submit" class="btn btn-sm btn-outline-danger" data-testid="control-remove">'
             '{}</button></form>', reverse("chemicals:control_remove", args=[record.pk]), get_token(request),
             _("Remove"))
+
+
+class RequisitionTable(Table):
+    number = tables.Column(verbose_name=_("number"), accessor="pk", linkify=lambda record: record.get_absolute_url())
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    requester = tables.Column(order_by=("requester__full_name",))
+    class_name = tables.Column()
+    purpose = tables.Column()
+    use_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    chemicals = tables.Column(verbose_name=_("chemicals"), empty_values=(), orderable=False)
+    status = tables.Column()
+    leftover_due_at = tables.DateTimeColumn(format="Y-m-d H:i")
+
+    class Meta:
+        model = Requisition
+        fields = ()
+        sequence = ("number", "organisation", "requester", "class_name", "purpose", "use_at", "chemicals", "status",
+                    "leftover_due_at")
+        phone_columns = ("number", "class_name", "use_at", "status")
+        order_by = ("-use_at",)
+        attrs = {**ATTRS, "data-testid": "requisition-table"}
+
+    def render_number(self, record):
+        return record.number
+
+    def value_number(self, record):
+        return record.number
+
+    def render_requester(self, record):
+        return _person(record.requester)
+
+    def value_requester(self, record):
+        return _person(record.requester)
+
+    def value_chemicals(self, record):
+        return "、".join(str(line) for line in record.lines.all())
+
+    def render_chemicals(self, record):
+        return self.value_chemicals(record) or "—"
+
+    def render_status(self, record):
+        label = record.get_status_display()
+        if record.is_overdue:
+            return format_html("{} <span class=\"badge text-bg-danger\" data-testid=\"overdue\">{}</span>", label,
+                               _("overdue"))
+        return label
+
+    def value_status(self, record):
+        return record.get_status_display() + (f"（{_('overdue')}）" if record.is_overdue else "")

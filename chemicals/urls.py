@@ -37,3 +37,10 @@ urlpatterns += [
     path("controls/new/", views.ControlCreateView.as_view(), name="control_create"),
     path("controls/<int:pk>/remove/", views.ControlRemoveView.as_view(), name="control_remove"),
 ]
+urlpatterns += [
+    path("requisitions/", views.RequisitionListView.as_view(), name="requisition_list"),
+    path("requisitions/new/", views.RequisitionCreateView.as_view(), name="requisition_create"),
+    path("requisitions/<int:pk>/", views.RequisitionDetailView.as_view(), name="requisition_detail"),
+    path("requisitions/<int:pk>/print/", views.RequisitionPrintView.as_view(), name="requisition_print"),
+    path("requisitions/<int:pk>/step/<slug:action>/", views.RequisitionStepView.as_view(), name="requisition_step"),
+]

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -18,6 +19,7 @@ from campaign_site.generic.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    TransitionView,
 )
 
 from . import permissions, selectors, services
@@ -28,11 +30,22 @@ from .filtersets import (
     ContainerFilterSet,
     ControlFilterSet,
     MovementFilterSet,
+    RequisitionFilterSet,
     RoomFilterSet,
     TrainingFilterSet,
 )
-from .forms import CabinetForm, ContainerForm, ControlForm, MovementForm, ReverseForm, RoomForm, TrainingForm
+from .forms import (
+    CabinetForm,
+    ContainerForm,
+    ControlForm,
+    MovementForm,
+    RequisitionForm,
+    ReverseForm,
+    RoomForm,
+    TrainingForm,
+)
 from .models import (
+    REQUISITION_FLOW,
     BureauControl,
     Cabinet,
     Chemical,
@@ -42,6 +55,8 @@ from .models import (
     ContainerStock,
     CustodianTraining,
     Movement,
+    MovementKind,
+    Requisition,
 )
 from .tables import (
     CabinetTable,
@@ -49,6 +64,7 @@ from .tables import (
     ContainerTable,
     ControlTable,
     MovementTable,
+    RequisitionTable,
     RoomTable,
     TrainingTable,
 )
@@ -538,3 +554,63 @@ class ControlRemoveView(ChemViewMixin, ObjectEditView):
             messages.success(request, _("%(chemical)s is no longer under the bureau's control.")
                              % {"chemical": self.object.chemical})
         return redirect("chemicals:control_list")
+
+
+# Requisitions (领用审批单) ------------------------------------------------------------------------
+
+
+class RequisitionListView(ChemListView):
+    model = Requisition
+    queryset = Requisition.objects.prefetch_related("lines__chemical")
+    table_class = RequisitionTable
+    filterset_class = RequisitionFilterSet
+    select_related = ("organisation", "requester")
+    create_url_name = "chemicals:requisition_create"
+    title = _("Requisitions")
+
+
+class RequisitionCreateView(ObjectCreateView):
+    model = Requisition
+    form_class = RequisitionForm
+    permission = staticmethod(permissions.can_request_any)
+    success_message = _("The requisition was saved as a draft: submit it for approval.")
+
+    def perform_save(self, form):
+        data = form.cleaned_data
+        return services.requisition_create(organisation=data["organisation"], actor=self.request.user,
+                                           class_name=data["class_name"], purpose=data["purpose"],
+                                           use_at=data["use_at"], lines=form.lines())
+
+
+class RequisitionDetailView(ChemDetailView):
+    model = Requisition
+    select_related = ("organisation", "requester", "approved_by", "issued_by")
+    template_name = "chemicals/requisition_detail.html"
+    workflow = REQUISITION_FLOW
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        requisition, user = self.object, self.request.user
+        ctx["accounts"] = selectors.requisition_accounts(requisition)
+        ctx["movements"] = selectors.requisition_movements(requisition) \
+            .select_related("chemical", "container", "created_by", "second_person").order_by("occurred_at", "pk")
+        ctx["pending"] = selectors.requisition_pending(requisition).select_related("requested_by") \
+            .order_by("requested_at", "pk")
+        ctx["returned_by"] = "、".join(dict.fromkeys(
+            m.created_by.display_name for m in ctx["movements"] if m.kind == MovementKind.RETURN and m.created_by))
+        ctx["steps"] = REQUISITION_FLOW.available_for(user, requisition)
+        for step in ctx["steps"]:
+            step.url = reverse("chemicals:requisition_step", args=[requisition.pk, step.name])
+        return ctx
+
+
+class RequisitionStepView(TransitionView):
+    model = Requisition
+    workflow = REQUISITION_FLOW
+    permission = staticmethod(permissions.can_view)
+
+
+class RequisitionPrintView(RequisitionDetailView):
+    """The printable requisition approval form (领用审批单)."""
+
+    template_name = "chemicals/requisition_print.html"

@@ -41,6 +41,7 @@ EXTRA_KWARGS: dict = {
     "hazards:inspection_action": {"action": "start"},
     "reports:report_step": {"action": "approve"},
     "reports:circular_step": {"action": "approve"},
+    "chemicals:requisition_step": {"action": "approve"},
 }
 # The empty POST sent to POST-only views, where a view needs to be told which action is meant.
 POST_DATA: dict = {

@@ -67,3 +67,22 @@ def trained_custodian(school, **kwargs):
     person = custodian(school, **kwargs)
     training(school, person)
     return person
+
+
+def teacher(school, **kwargs):
+    n = next(_n)
+    kwargs.setdefault("username", f"teacher{n}")
+    kwargs.setdefault("full_name", f"化学教师{n}")
+    return f.member(school, Role.TEACHER, **kwargs)
+
+
+def requisition(school, *, requester=None, lines=None, submit=True, class_name="初三(2)班",
+                purpose="酸碱中和实验", use_at=None):
+    """A requisition by a teacher of `school` (submitted unless told otherwise)."""
+    requester = requester or teacher(school)
+    lines = lines or [(chem(SALT), Decimal("50"), "g")]
+    req = services.requisition_create(organisation=school, actor=requester, class_name=class_name, purpose=purpose,
+                                      use_at=use_at or timezone.now() + datetime.timedelta(hours=2), lines=lines)
+    if submit:
+        req = services.requisition_submit(requisition=req, actor=requester)
+    return req

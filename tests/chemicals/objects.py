@@ -3,7 +3,16 @@ import itertools
 from decimal import Decimal
 
 from chemicals import services
-from chemicals.models import BureauControl, Cabinet, Chemical, ChemicalRoom, Container, CustodianTraining, Movement
+from chemicals.models import (
+    BureauControl,
+    Cabinet,
+    Chemical,
+    ChemicalRoom,
+    Container,
+    CustodianTraining,
+    Movement,
+    Requisition,
+)
 
 from . import factories as cf
 
@@ -41,5 +50,6 @@ OBJECTS = {
     Movement: _movement,
     CustodianTraining: _training,
     BureauControl: _control,
+    Requisition: cf.requisition,
 }
 LIST_OBJECTS = {Chemical: _chemical}
