@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,8 +44,14 @@ REPORTING_CAMPAIGNS = 2  # active campaigns whose monthly reports the bureau das
 STALE_AFTER = datetime.timedelta(minutes=30)
 
 
+_BASES: dict = {}
+
+
 def _link(url_name: str, **params) -> str:
-    url = reverse(url_name)
+    key = (url_name, get_script_prefix(), get_urlconf())
+    url = _BASES.get(key)
+    if url is None:  # a page links ~150 figures to a handful of lists: reverse each list once
+        url = _BASES[key] = reverse(url_name)
     params = {k: v for k, v in params.items() if v is not None}
     return f"{url}?{urlencode(params)}" if params else url
 

@@ -320,7 +320,8 @@ def test_dashboard_page_carries_echarts_and_its_data(client, district_data, bure
     assert 'id="chart-status"' in page
     from django.contrib.staticfiles import finders
 
-    assert finders.find("js/dashboards.js") and finders.find("vendor/echarts/echarts.min.js")
+    assert finders.find("js/dashboards.js")
+    assert finders.find("vendor/echarts/echarts.min.js"), "ECharts is not installed: npm ci (package-lock.json pins it)"
 
 
 def test_dashboard_before_the_first_rollup_says_so(client, school_a, bureau_staff):
