@@ -246,3 +246,14 @@ def test_the_pages_from_request_to_printed_form(school_a, school_b, teacher, pri
     other = cf.custodian(school_b)
     for name in ("chemicals:requisition_detail", "chemicals:requisition_print"):
         assert client_for(other).get(reverse(name, args=[req.pk])).status_code == 404
+
+
+def test_the_issue_form_offers_the_lines_and_the_bottles_in_stock(approved, custodian_a, bottle, client_for):
+    page = client_for(custodian_a).get(reverse("chemicals:requisition_step", args=[approved.pk, "issue"]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "氯化钠" in text and f'value="{bottle.pk}"' in text
+    assert "500" in text  # what is left in the bottle is shown beside it
+    # A teacher is sent back to the requisition instead of being shown the form.
+    teacher = approved.requester
+    assert client_for(teacher).get(reverse("chemicals:requisition_step", args=[approved.pk, "issue"])) \
+        .status_code == 302
