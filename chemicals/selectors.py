@@ -325,3 +325,43 @@ def overdue_requisitions(user):
     from .models import Requisition, RequisitionStatus
 
     return Requisition.objects.visible_to(user).filter(status=RequisitionStatus.ISSUED, overdue_at__isnull=False)
+# Segregation (分类存放): what shares a cabinet that must not ------------------------------------
+
+
+@dataclass
+class SegregationViolation:
+    cabinet: object
+    first: Chemical
+    second: Chemical
+    reason: str
+
+
+LIVE_STATUSES = ("in_stock", "awaiting")
+
+
+def segregation_violations(containers) -> list[SegregationViolation]:
+    """Pairs of chemicals kept in one cabinet against the segregation table (or the flags), among
+    the live containers of the queryset `containers` (scope it first): three queries whatever the
+    number of containers — the distinct (cabinet, chemical) pairs, their chemicals, their cabinets."""
+    from itertools import combinations
+
+    from .models import Cabinet
+    from .segregation import conflict_between
+
+    pairs = (containers.filter(status__in=LIVE_STATUSES).order_by().values_list("cabinet_id", "chemical_id")
+             .distinct())
+    by_cabinet: dict[int, set[int]] = {}
+    for cabinet_id, chemical_id in pairs:
+        by_cabinet.setdefault(cabinet_id, set()).add(chemical_id)
+    crowded = {c: ids for c, ids in by_cabinet.items() if len(ids) > 1}
+    if not crowded:
+        return []
+    chemicals = Chemical.objects.in_bulk({i for ids in crowded.values() for i in ids})
+    cabinets = Cabinet.objects.select_related("organisation", "room").in_bulk(crowded)
+    out = []
+    for cabinet_id, ids in crowded.items():
+        for a, b in combinations(sorted(ids), 2):
+            conflict = conflict_between(chemicals[a], chemicals[b])
+            if conflict is not None:
+                out.append(SegregationViolation(cabinets[cabinet_id], chemicals[a], chemicals[b], conflict.reason))
+    return sorted(out, key=lambda v: (v.cabinet.organisation.path, v.cabinet.code))

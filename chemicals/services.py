@@ -40,6 +40,7 @@ from .models import (
     UNIT_FACTORS,
     BureauControl,
     Cabinet,
+    Chemical,
     ChemicalRoom,
     Container,
     ContainerStatus,
@@ -179,10 +180,25 @@ def _check_container(container: Container):
     if selectors.is_controlled(container.chemical, container.organisation) and not container.cabinet.controlled:
         raise DomainError(_("%(chemical)s is under double management: keep it in a cabinet with two locks "
                             "(双人双锁).") % {"chemical": container.chemical.name_zh})
+    _check_segregation(container)
     if container.opened_on and container.opened_on < container.received_on:
         raise DomainError(_("A container cannot be opened before it was received."))
     if container.expires_on and container.expires_on < container.received_on:
         raise DomainError(_("The expiry date is before the day the container was received."))
+
+
+def _check_segregation(container: Container):
+    """分类存放: a chemical goes only into a cabinet holding nothing it must be kept apart from."""
+    from .segregation import conflict_between
+
+    others = Chemical.objects.filter(containers__cabinet=container.cabinet_id,
+                                     containers__status__in=selectors.LIVE_STATUSES).distinct()
+    for other in others:
+        conflict = conflict_between(container.chemical, other)
+        if conflict is not None:
+            raise DomainError(_("%(chemical)s cannot go into cabinet %(cabinet)s, which holds %(other)s: %(reason)s.")
+                              % {"chemical": container.chemical.name_zh, "cabinet": container.cabinet.code,
+                                 "other": other.name_zh, "reason": conflict.reason})
 
 
 def container_create(*, organisation: Organisation, actor, chemical, cabinet, unit, size, received_on,

@@ -34,6 +34,7 @@ urlpatterns += [
     path("training/<int:pk>/", views.TrainingDetailView.as_view(), name="training_detail"),
     path("training/<int:pk>/edit/", views.TrainingEditView.as_view(), name="training_edit"),
     path("controls/", views.ControlListView.as_view(), name="control_list"),
+    path("segregation/", views.SegregationView.as_view(), name="segregation"),
     path("controls/new/", views.ControlCreateView.as_view(), name="control_create"),
     path("controls/<int:pk>/remove/", views.ControlRemoveView.as_view(), name="control_remove"),
 ]

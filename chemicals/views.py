@@ -57,6 +57,7 @@ from .models import (
     Movement,
     MovementKind,
     Requisition,
+    StorageClass,
 )
 from .tables import (
     CabinetTable,
@@ -614,3 +615,16 @@ class RequisitionPrintView(RequisitionDetailView):
     """The printable requisition approval form (领用审批单)."""
 
     template_name = "chemicals/requisition_print.html"
+class SegregationView(LedgerPageMixin, View):
+    """分类存放: chemicals now sharing a cabinet against the segregation table, in every school the
+    user sees (e.g. after a national list reload changed a flag), with the table's source."""
+
+    def get(self, request):
+        from .segregation import incompatible_pairs, source
+
+        containers = Container.objects.visible_to(request.user)
+        return render(request, "chemicals/segregation.html", {
+            "title": _("Segregation"), "violations": selectors.segregation_violations(containers),
+            "pairs": [(StorageClass(a).label, StorageClass(b).label, reason) for a, b, reason in incompatible_pairs()],
+            "source": source(),
+        })
