@@ -75,3 +75,17 @@ def login(page, username, password=PASSWORD):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Browser tests run in transactions that are flushed afterwards, which also empties the tables
+    migrations fill (the curated chemicals catalogue): put them back for every browser test."""
+    if "live_server" not in request.fixturenames and "new_page" not in request.fixturenames:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    importlib.import_module("chemicals.migrations.0002_curated_reagents").load(apps, None)
