@@ -164,7 +164,9 @@ def monthly_figures(schools, first, after, *, today=None, since=None) -> dict[in
     put(AccountabilityRecord.objects.filter(organisation__in=schools, decided_on__gte=first, decided_on__lt=after)
         .order_by().values("organisation").annotate(n=Count("pk")), accountability="n")
     for figures in out.values():
+        # The rate's parts stay in the figures (frozen with them), so a total recomputes the rate.
         found, closed = figures.pop("_found_since", 0), figures.pop("_closed_since", 0)
+        figures["rate_found"], figures["rate_closed"] = found, closed
         figures["rectification_rate"] = round(100 * closed / found, 1) if found else None
         if "funds" in figures:
             figures["funds"] = float(figures["funds"])
@@ -249,3 +251,20 @@ def public_accountability(organisation, first, after):
             .filter(organisation__path__startswith=organisation.path, made_public=True,
                     decided_on__gte=first, decided_on__lt=after)
             .select_related("organisation", "person", "department").order_by("decided_on", "pk"))
+
+
+#: At most this many rows of `overdue_or_major` (a district's sheet, not an unbounded dump).
+OVERDUE_OR_MAJOR_LIMIT = 5000
+
+
+def overdue_or_major(bureau, *, today=None, limit: int = OVERDUE_OR_MAJOR_LIMIT):
+    """The open hazards of the schools below `bureau` that are past their (effective) deadline or
+    major, by school and deadline: a values queryset of at most `limit` rows (the bureau's workbook
+    and circular)."""
+    today = today or timezone.localdate()
+    return (Hazard.objects.filter(organisation__path__startswith=bureau.path, status__in=OPEN_STATUSES)
+            .with_effective_deadline()
+            .filter(Q(due__lt=today) | Q(level=HazardLevel.MAJOR))
+            .order_by("organisation__path", "due", "pk")
+            .values("pk", "number", "title", "level", "status", "found_on", "due", "is_listed",
+                    "organisation__name", "location")[:limit])

@@ -7,10 +7,12 @@ progress, and at least 3 work-information items (工作信息) and 1 typical cas
       └───────────────────────────────┘◀────────────── returned ◀────────────────┘
 """
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import PATH_STEP
@@ -385,3 +387,64 @@ class SchoolDailyRollup(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.date}"
+
+
+class WorkbookJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a worker")
+    RUNNING = "running", _("Building the workbook")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class WorkbookJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A workbook job is its owner's alone (another user, even a colleague, gets 404)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(owner=user)
+
+
+class WorkbookJob(models.Model):
+    """The month's statistics workbook of a bureau, built by a Celery task
+    (`reports.tasks.build_workbook_job`) while its page shows the progress; downloaded by its owner."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                              related_name="+")
+    bureau = models.ForeignKey("accounts.Organisation", verbose_name=_("bureau"), on_delete=models.PROTECT,
+                               related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.PROTECT,
+                                 related_name="+")
+    month = models.DateField(_("month"))
+    status = models.CharField(_("status"), max_length=20, choices=WorkbookJobStatus.choices,
+                              default=WorkbookJobStatus.PENDING)
+    rows_total = models.PositiveIntegerField(_("schools"), default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file_path = models.CharField(max_length=300, blank=True)  # under MEDIA_ROOT once built
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = WorkbookJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statistics workbook")
+        verbose_name_plural = _("statistics workbooks")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.bureau} {self.month:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("reports:workbook_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (WorkbookJobStatus.DONE, WorkbookJobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

@@ -146,6 +146,7 @@ def compute(schools, month: datetime.date, campaign=None, *, today: datetime.dat
     for school_id in schools.values_list("pk", flat=True):
         figures = {f.key: 0 for f in COMPUTED}
         figures["rectification_rate"] = None
+        figures["rate_found"] = figures["rate_closed"] = 0  # the rate's parts (for totals), not shown
         for part in parts:
             figures.update(part.get(school_id, {}))
         _leader_rule(figures, month, today)

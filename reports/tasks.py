@@ -48,3 +48,11 @@ def draft_circular(bureau_id: int, campaign_id: int, month: str, actor_id: int |
     except DomainError:
         return None
     return circular.pk
+
+
+@shared_task(name="reports.tasks.build_workbook_job")
+def build_workbook_job(job_id: str) -> str:
+    """The bureau's monthly statistics workbook, built in the background (workbook.workbook_job_run)."""
+    from .workbook import workbook_job_run
+
+    return workbook_job_run(job_id)

@@ -1,13 +1,16 @@
 """URLs of the monthly reports (namespace "reports")."""
 from django.urls import path
 
-from . import dashboards, views, views_circular
+from . import dashboards, views, views_circular, views_workbook
 
 app_name = "reports"
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="report_list"),
     path("open/", views.ReportOpenView.as_view(), name="report_open"),
     path("overview/", views.OverviewView.as_view(), name="overview"),
+    path("workbook/", views_workbook.WorkbookStartView.as_view(), name="workbook_start"),
+    path("workbook/<uuid:pk>/", views_workbook.WorkbookJobView.as_view(), name="workbook_job"),
+    path("workbook/<uuid:pk>/download/", views_workbook.WorkbookDownloadView.as_view(), name="workbook_download"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"),
     path("<int:pk>/step/<slug:action>/", views.ReportStepView.as_view(), name="report_step"),

@@ -58,6 +58,8 @@ __all__ = [
     "unescape_text",
     "write_csv",
     "write_xlsx",
+    "xlsx_text_cell",
+    "display_width",
 ]
 
 T = TypeVar("T")
@@ -839,6 +841,22 @@ def _safe_text(text: str) -> str:
     if _ILLEGAL_XLSX_CHARS_RE.search(text):
         text = _ILLEGAL_XLSX_CHARS_RE.sub("", text)
     return text[:EXCEL_MAX_TEXT]
+
+
+def xlsx_text_cell(sheet: Any, value: Any) -> Any:
+    """A cell for a write-only ``sheet`` holding ``value`` as text: never a formula (``=…``, ``+…``)
+    nor an error value (``#N/A``), control characters removed, cut to Excel's limit. For sheets
+    laid out by hand (merged headers, totals) with the same safety as ``write_xlsx``."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=_safe_text(str(value)))
+    cell.data_type = "s"
+    return cell
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a spreadsheet (a Chinese character counts 2)."""
+    return _display_width(text)
 
 
 def write_csv(

@@ -3,7 +3,7 @@ import datetime
 import itertools
 
 from reports.circular import draft_circular
-from reports.models import BullyingScreening, Circular, MonthlyReport, ReportItem, Summary
+from reports.models import BullyingScreening, Circular, MonthlyReport, ReportItem, Summary, WorkbookJob
 
 from . import factories as rf
 
@@ -62,3 +62,15 @@ def _another_circular(school):
 
 LIST_OBJECTS = {MonthlyReport: _another_month, BullyingScreening: _screening, Summary: _summary,
                 Circular: _another_circular}
+
+
+def _workbook_job(user):
+    """A workbook job of `user`'s (only its owner sees it or downloads it: 404 for everyone else)."""
+    from reports.models import WorkbookJob
+
+    school = user.memberships.first().organisation
+    return WorkbookJob.objects.create(owner=user, bureau=rf.bureau_of(school), campaign=rf.campaign_for(school),
+                                      month=datetime.date(2026, 4, 1), rows_total=3000)
+
+
+PERSONAL = {WorkbookJob: _workbook_job}
