@@ -456,6 +456,8 @@ class Hazard(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["-found_on", "-id"], name="hazard_default_order"),
             models.Index(fields=["level", "status"]),
+            # The listed major hazards (a few hundred among a million): the dashboards' list of them.
+            models.Index(fields=["status"], condition=models.Q(is_listed=True), name="hazard_listed_status"),
         ]
 
     def __str__(self):
