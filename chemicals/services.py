@@ -410,8 +410,22 @@ def movement_reverse(*, movement: Movement, actor, note: str):
 
 
 def movement_book(*, container: Container, actor, **fields):
-    """The entry point of the pages: book a movement (see movement_record)."""
+    """The entry point of the pages: book a movement (see movement_record). A requisition's number
+    as reference is refused here: issues and returns of a requisition are booked on its page, where
+    the approved amounts are checked."""
+    reference = (fields.get("reference") or "").strip()
+    if reference and Requisition.objects.filter(organisation=container.organisation_id).filter(
+            pk=_requisition_pk(reference)).exists():
+        raise DomainError(_("%(reference)s is a requisition: book its issues and returns on the requisition's "
+                            "page.") % {"reference": reference})
     return movement_record(container=container, actor=actor, **fields)
+
+
+def _requisition_pk(reference: str) -> int | None:
+    """The pk a requisition number ("LY000042") stands for, or None."""
+    if len(reference) == 8 and reference[:2].upper() == "LY" and reference[2:].isdigit():
+        return int(reference[2:])
+    return None
 
 
 def movement_reverse_book(*, movement: Movement, actor, note: str):

@@ -257,3 +257,14 @@ def test_the_issue_form_offers_the_lines_and_the_bottles_in_stock(approved, cust
     teacher = approved.requester
     assert client_for(teacher).get(reverse("chemicals:requisition_step", args=[approved.pk, "issue"])) \
         .status_code == 302
+
+
+def test_a_requisition_number_typed_on_the_movement_page_is_refused(approved, custodian_a, bottle):
+    with pytest.raises(DomainError, match="book its issues and returns on the requisition's page"):
+        services.movement_book(container=bottle, actor=custodian_a, kind=MovementKind.ISSUE, quantity=Decimal("80"),
+                               reference=approved.number)
+    assert left(bottle) == Decimal("500")
+    # Any other reference is booked as before.
+    services.movement_book(container=bottle, actor=custodian_a, kind=MovementKind.ISSUE, quantity=Decimal("8"),
+                           reference="LY-纸质单 12")
+    assert left(bottle) == Decimal("492")
