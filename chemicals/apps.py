@@ -19,7 +19,7 @@ class ChemicalsConfig(AppConfig):
 
         from campaign_site.generic import twoperson
 
-        from . import demo, permissions, services  # noqa: F401  (demo: registers the demo builder)
+        from . import demo, demo_requisitions, permissions, services  # noqa: F401  (demo: registers the demo builders)
 
         # 双人收发、双人记账: every movement of a controlled chemical waits for a second trained custodian.
         twoperson.register(

@@ -268,3 +268,22 @@ def test_a_requisition_number_typed_on_the_movement_page_is_refused(approved, cu
     services.movement_book(container=bottle, actor=custodian_a, kind=MovementKind.ISSUE, quantity=Decimal("8"),
                            reference="LY-纸质单 12")
     assert left(bottle) == Decimal("492")
+
+
+def test_demo_requisitions(db):
+    import io
+
+    from campaign_site.generic import demo
+    from chemicals.models import Requisition
+
+    out = io.StringIO()
+    for _order, name, fn in demo.builders():
+        if name in ("accounts", "campaigns", "chemicals", "chemicals requisitions"):
+            fn(out)
+    assert "chemicals requisitions: 6" in out.getvalue()
+    statuses = sorted(Requisition.objects.values_list("status", flat=True))
+    assert statuses == ["closed", "closed", "issued", "issued", "submitted", "submitted"]
+    for _order, name, fn in demo.builders():  # idempotent
+        if name == "chemicals requisitions":
+            fn(io.StringIO())
+    assert Requisition.objects.count() == 6
