@@ -326,11 +326,28 @@ def write_docx(circular: Circular) -> bytes:
             cell.text = ""
             _font(cell.paragraphs[0].add_run(text), "黑体", 11)
             cell.paragraphs[0].alignment = center
+        # One styled row built with python-docx, then copied for each school (lxml, in C): styling
+        # every cell through python-docx took 45 ms a row here, over two minutes for 3,000 schools.
+        import copy
+
+        from docx.oxml.ns import qn
+        from docx.table import _Cell
+
+        tr = table._tbl.add_tr()
+        for col in table._tbl.tblGrid.gridCol_lst:
+            tc = tr.add_tc()
+            if col.w is not None:
+                tc.width = col.w
+            _font(_Cell(tc, table).paragraphs[0].add_run("-"), "仿宋_GB2312", 11)
+        proto = copy.deepcopy(tr)
+        table._tbl.remove(tr)
+        space = qn("xml:space")
         for row in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                cell.text = ""
-                _font(cell.paragraphs[0].add_run(str(text)), "仿宋_GB2312", 11)
+            tr = copy.deepcopy(proto)
+            for t, text in zip(tr.iter(qn("w:t")), row, strict=True):
+                t.text = str(text)
+                t.set(space, "preserve")
+            table._tbl.append(tr)
         # repeat the header row on every page
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
@@ -463,9 +480,27 @@ def circular_publish(*, circular: Circular, actor, note: str = "") -> Circular:
     if not permissions.can_publish_circular(actor, circular):
         raise DomainError(_("Only the bureau's safety staff and leaders publish its circular."))
     CIRCULAR_FLOW.apply(circular, "publish", actor=actor, note=note, fields={"published_at": timezone.now()})
-    schools = Organisation.objects.schools().filter(path__startswith=circular.organisation.path, is_active=True)
-    for school in schools.only("pk", "path"):
-        notices.send(key=f"reports:circular:{circular.pk}", title=_("New circular from the bureau"),
-                     body=circular.title, url=circular.get_absolute_url(), organisation=school,
-                     roles=list(SCHOOL_SAFETY_ROLES))
+    circular_id = circular.pk
+
+    def queue():
+        from .tasks import notify_circular
+
+        notify_circular.delay(circular_id)
+
+    transaction.on_commit(queue)  # thousands of schools: the notices go out in the background
     return circular
+
+
+def notify_circular(circular: Circular) -> int:
+    """A notice of the published circular to the safety officer and leaders of every school below
+    the bureau; each person once (the notice key), so a retried task sends nothing twice."""
+    if circular.status != CircularStatus.PUBLISHED:
+        return 0
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        schools = Organisation.objects.schools().filter(path__startswith=circular.organisation.path, is_active=True)
+        for school in schools.only("pk", "path").order_by("path").iterator():
+            sent += len(notices.send(key=f"reports:circular:{circular.pk}", title=_("New circular from the bureau"),
+                                     body=circular.title, url=circular.get_absolute_url(), organisation=school,
+                                     roles=list(SCHOOL_SAFETY_ROLES)))
+    return sent

@@ -56,3 +56,13 @@ def build_workbook_job(job_id: str) -> str:
     from .workbook import workbook_job_run
 
     return workbook_job_run(job_id)
+
+
+@shared_task(name="reports.tasks.notify_circular")
+def notify_circular(circular_id: int) -> int:
+    """After publication: every school below the bureau is told (each person once)."""
+    from .circular import notify_circular as notify
+    from .models import Circular
+
+    circular = Circular.objects.select_related("organisation").filter(pk=circular_id).first()
+    return notify(circular) if circular is not None else 0

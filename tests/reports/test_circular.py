@@ -159,7 +159,7 @@ def test_only_a_bureau_leader_approves(april, in_may, bureau_staff, bureau_leade
 
 @pytest.mark.django_db
 def test_a_published_circular_is_seen_by_the_schools_and_never_replaced(
-        april, in_may, bureau_staff, bureau_leader, officer_a, other_school):
+        april, in_may, bureau_staff, bureau_leader, officer_a, other_school, django_capture_on_commit_callbacks):
     circular = draft_circular(bureau=april["district"], campaign=april["campaign"], month=MONTH)
     school = Client()
     school.force_login(officer_a)
@@ -172,7 +172,8 @@ def test_a_published_circular_is_seen_by_the_schools_and_never_replaced(
     circular_approve(circular=circular, actor=bureau_leader)
     circular.refresh_from_db()
     assert school.get(circular.get_absolute_url()).status_code == 404  # approved, not yet published
-    circular_publish(circular=circular, actor=bureau_staff)
+    with django_capture_on_commit_callbacks(execute=True):  # the notices go out in a task
+        circular_publish(circular=circular, actor=bureau_staff)
 
     assert Notice.objects.filter(recipient=officer_a, key=f"reports:circular:{circular.pk}").exists()
     assert TITLE in school.get(reverse("reports:circular_list")).content.decode()
@@ -202,14 +203,15 @@ def test_the_management_command_writes_the_circular(april, in_may, tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_demo_district_has_one_published_circular():
+def test_the_demo_district_has_one_published_circular(django_capture_on_commit_callbacks):
     from campaign_site.accounts.models import User
     from campaign_site.generic import demo
 
     with time_machine.travel(datetime.datetime(2026, 12, 2, 9, tzinfo=SH), tick=False):
-        for _order, name, fn in demo.builders():
-            if name in ("accounts", "campaigns", "reports", "reports circular"):
-                fn(io.StringIO())
+        with django_capture_on_commit_callbacks(execute=True):
+            for _order, name, fn in demo.builders():
+                if name in ("accounts", "campaigns", "reports", "reports circular"):
+                    fn(io.StringIO())
         circular = Circular.objects.get()
         assert circular.status == CircularStatus.PUBLISHED and circular.approved_by.username == "bureauleader"
         officer = Client()
