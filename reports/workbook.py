@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from campaign_site.campaigns.selectors import Timeliness
-from campaign_site.generic.excel import display_width, xlsx_text_cell
+from campaign_site.generic.excel import display_width, xlsx_text, xlsx_text_cell
 from hazards.models import HazardLevel, HazardStatus
 from hazards.selectors import OVERDUE_OR_MAJOR_LIMIT, overdue_or_major
 
@@ -182,42 +182,43 @@ def _statistics_sheet(book, styles, *, bureau, campaign, month, schools, frozen,
     sheet.row_dimensions[3].height = 75
     sheet.append(unit_row)
 
-    status_labels = dict(ReportStatus.choices)
-    timeliness_labels = dict(Timeliness.choices)
+    status_labels = {k: str(v) for k, v in ReportStatus.choices}
+    timeliness_labels = {k: str(v) for k, v in Timeliness.choices}
     not_reported = _("Not reported")
-    number_cells = [_number_cell(sheet, _figure_format(f), border=styles.border) for f in FIGURES]
-    no_cell = _number_cell(sheet, INT_FORMAT, border=styles.border)
-    at_cell = _number_cell(sheet, DATETIME_FORMAT, border=styles.border)
+    # Data rows are written as plain values (what openpyxl streams fastest); only the figures that
+    # need a format (yuan, percentages) and the submission time go through one styled cell per
+    # column, refilled row after row (a write-only row is serialised as soon as it is appended).
+    formatted = {i: _number_cell(sheet, _figure_format(f)) for i, f in enumerate(FIGURES) if f.percent or f.decimal}
+    at_cell = _number_cell(sheet, DATETIME_FORMAT)
+    blanks = [None] * len(FIGURES)
     sums = [0.0] * len(FIGURES)
     rate_found = rate_closed = 0
     reported = 0
     total = len(schools)
     for n, (pk, name, status, submitted_at, timeliness) in enumerate(schools, start=1):
-        row = [no_cell, _text(sheet, name, border=styles.border)]
-        no_cell.value = n
         entry = frozen.get(pk)
-        if entry is None:
-            row.append(_text(sheet, not_reported, border=styles.border))
-        else:
-            reported += 1
-            row.append(_text(sheet, status_labels.get(status, status), border=styles.border))
-        row.append(_text(sheet, timeliness_labels.get(timeliness, ""), border=styles.border))
+        row = [n, xlsx_text(sheet, name),
+               not_reported if entry is None else status_labels.get(status, status),
+               timeliness_labels.get(timeliness, "")]
         if submitted_at:
             at_cell.value = _local(submitted_at)
             row.append(at_cell)
         else:
-            row.append(_text(sheet, "", border=styles.border))
+            row.append(None)
         if entry is None:
-            row.extend(_text(sheet, "", border=styles.border) for _f in FIGURES)
+            row.extend(blanks)
         else:
+            reported += 1
             figures, manual = entry
             for i, figure in enumerate(FIGURES):
                 value = _value(figure, figures, manual)
-                cell = number_cells[i]
-                cell.value = value
-                row.append(cell)
                 if value is not None and not figure.percent:
                     sums[i] += value
+                cell = formatted.get(i)
+                if cell is not None:
+                    cell.value = value
+                    value = cell
+                row.append(value)
             rate_found += figures.get("rate_found") or 0
             rate_closed += figures.get("rate_closed") or 0
         sheet.append(row)  # written now: the reused cells are free for the next row

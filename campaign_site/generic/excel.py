@@ -58,6 +58,7 @@ __all__ = [
     "unescape_text",
     "write_csv",
     "write_xlsx",
+    "xlsx_text",
     "xlsx_text_cell",
     "display_width",
 ]
@@ -843,15 +844,28 @@ def _safe_text(text: str) -> str:
     return text[:EXCEL_MAX_TEXT]
 
 
-def xlsx_text_cell(sheet: Any, value: Any) -> Any:
+def xlsx_text_cell(sheet: Any, value: Any, *, cell: Any = None) -> Any:
     """A cell for a write-only ``sheet`` holding ``value`` as text: never a formula (``=…``, ``+…``)
     nor an error value (``#N/A``), control characters removed, cut to Excel's limit. For sheets
-    laid out by hand (merged headers, totals) with the same safety as ``write_xlsx``."""
+    laid out by hand (merged headers, totals) with the same safety as ``write_xlsx``. Given
+    ``cell`` (a styled cell reused row after row), that cell is set and returned."""
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=_safe_text(str(value)))
+    if cell is None:
+        cell = WriteOnlyCell(sheet, value=_safe_text(str(value)))
+    else:
+        cell.value = _safe_text(str(value))
     cell.data_type = "s"
     return cell
+
+
+def xlsx_text(sheet: Any, value: Any) -> Any:
+    """``value`` for a write-only ``sheet`` as text, cheaply: the plain string when a spreadsheet
+    cannot read it as a formula or an error value, else a text cell (``xlsx_text_cell``)."""
+    text = _safe_text(str(value))
+    if text[:1] in _XLSX_FORCE_TEXT:
+        return xlsx_text_cell(sheet, text)
+    return text
 
 
 def display_width(text: str) -> int:
