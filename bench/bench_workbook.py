@@ -95,16 +95,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schools", type=int, default=3000)
     parser.add_argument("--db", default="/tmp/bench_workbook.sqlite3")
+    parser.add_argument("--reuse", action="store_true", help="measure on the database of an earlier run")
     args = parser.parse_args()
     for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(args.db + suffix):
+        if os.path.exists(args.db + suffix) and not args.reuse:
             os.remove(args.db + suffix)
     django_setup(f"sqlite:///{args.db}")
     from openpyxl import load_workbook
 
     from reports.workbook import build_workbook
 
-    district, campaign = setup(args.schools)
+    if args.reuse:
+        from campaign_site.accounts.models import Organisation
+        from campaign_site.campaigns.models import Campaign
+
+        district = Organisation.objects.get(code="WDIST")
+        campaign = Campaign.objects.get(organisation=district)
+    else:
+        district, campaign = setup(args.schools)
     now = datetime.datetime(2026, 5, 20, 10, tzinfo=datetime.UTC)
     data = build_workbook(district, campaign, MONTH, now=now)
     book = load_workbook(io.BytesIO(data), read_only=True)

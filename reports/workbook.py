@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from campaign_site.campaigns.selectors import Timeliness
-from campaign_site.generic.excel import display_width, xlsx_text, xlsx_text_cell
+from campaign_site.generic.excel import xlsx_text, xlsx_text_cell
 from hazards.models import HazardLevel, HazardStatus
 from hazards.selectors import OVERDUE_OR_MAJOR_LIMIT, overdue_or_major
 
@@ -117,24 +117,33 @@ def _simple_header(sheet, styles, headers: list[str], widths: list[int]):
                         alignment=styles.center) for h in headers])
 
 
-def _schools(bureau, campaign, month, now):
-    """Every school of the campaign below `bureau`, with its report's status and timeliness (one query)."""
-    return list(selectors.overview(campaign, month, None, now=now)
-                .filter(path__startswith=bureau.path)
-                .values_list("pk", "name", "report_status", "submitted_at", "timeliness"))
+def _overview(bureau, campaign, month, now):
+    """Every school of the campaign below `bureau`, with its report's status and timeliness."""
+    return selectors.overview(campaign, month, None, now=now).filter(path__startswith=bureau.path)
 
 
-def _frozen_figures(bureau, campaign, month) -> dict[int, tuple[dict, dict]]:
-    """{school id: (figures, manual figures)} of the submitted or accepted reports (one query)."""
-    from .models import MonthlyReport
+def _sizes(overview) -> tuple[int, int]:
+    """(number of schools, longest name in characters): one query, before the rows are streamed."""
+    from django.db.models import Count, Max
+    from django.db.models.functions import Length
 
-    rows = (MonthlyReport.objects.filter(campaign=campaign, month=month, status__in=FROZEN,
-                                         organisation__path__startswith=bureau.path)
-            .values_list("organisation_id", "figures", "manual_figures"))
-    return {school: (figures or {}, manual or {}) for school, figures, manual in rows}
+    row = overview.order_by().aggregate(n=Count("pk"), longest=Max(Length("name")))
+    return row["n"] or 0, row["longest"] or 0
 
 
-def _statistics_sheet(book, styles, *, bureau, campaign, month, schools, frozen, progress):
+def _rows(overview):
+    """The schools in order with their report's frozen figures (None unless submitted or accepted),
+    streamed from the database in chunks: memory does not grow with the district."""
+    from django.db.models import F
+
+    rows = overview.annotate(rep_figures=F("rep__figures"), rep_manual=F("rep__manual_figures")).values_list(
+        "name", "report_status", "submitted_at", "timeliness", "rep_figures", "rep_manual")
+    for name, status, submitted_at, timeliness, figures, manual in rows.iterator(chunk_size=500):
+        entry = (figures or {}, manual or {}) if status in FROZEN else None
+        yield name, status, submitted_at, timeliness, entry
+
+
+def _statistics_sheet(book, styles, *, bureau, campaign, month, overview, total, longest, progress):
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(pgettext("workbook sheet", "Statistics"))
@@ -142,7 +151,7 @@ def _statistics_sheet(book, styles, *, bureau, campaign, month, schools, frozen,
              _("First submitted at")]
     width = len(fixed) + len(FIGURES)
     # Widths, merged header cells and frozen panes must be set before the first row is streamed.
-    name_width = max((display_width(name) for _pk, name, *_rest in schools), default=10)
+    name_width = 2 * longest  # a Chinese character takes two columns
     for i, w in enumerate((6, min(max(name_width + 2, 14), 40), 10, 10, 17), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = w
     for i, figure in enumerate(FIGURES, start=len(fixed) + 1):
@@ -194,9 +203,7 @@ def _statistics_sheet(book, styles, *, bureau, campaign, month, schools, frozen,
     sums = [0.0] * len(FIGURES)
     rate_found = rate_closed = 0
     reported = 0
-    total = len(schools)
-    for n, (pk, name, status, submitted_at, timeliness) in enumerate(schools, start=1):
-        entry = frozen.get(pk)
+    for n, (name, status, submitted_at, timeliness, entry) in enumerate(_rows(overview), start=1):
         row = [n, xlsx_text(sheet, name),
                not_reported if entry is None else status_labels.get(status, status),
                timeliness_labels.get(timeliness, "")]
@@ -272,7 +279,7 @@ def _hazards_sheet(book, styles, *, bureau, today):
         sheet.append([None, _text(sheet, _("No open hazard is overdue or major."))])
 
 
-def _late_sheet(book, styles, *, campaign, month, schools):
+def _late_sheet(book, styles, *, campaign, month, overview):
     sheet = book.create_sheet(_("Late or missing reports"))
     headers = [_("No."), _("School"), pgettext("workbook column", "Timeliness"), _("Due"), _("First submitted at"),
                _("Report status")]
@@ -285,9 +292,9 @@ def _late_sheet(book, styles, *, campaign, month, schools):
                                   _number_cell(sheet, DATETIME_FORMAT))
     due_cell.value = due
     count = 0
-    for _pk, name, status, submitted_at, timeliness in schools:
-        if timeliness not in (Timeliness.LATE, Timeliness.MISSING):
-            continue
+    late = overview.filter(timeliness__in=[Timeliness.LATE, Timeliness.MISSING])
+    for name, status, submitted_at, timeliness in late.values_list(
+            "name", "report_status", "submitted_at", "timeliness").iterator(chunk_size=500):
         count += 1
         no_cell.value = count
         at_cell.value = _local(submitted_at)
@@ -324,20 +331,20 @@ def build_workbook(bureau, campaign, month: datetime.date, *, progress: Callable
     now = now or timezone.now()
     month = month.replace(day=1)
     with translation.override(LANGUAGE):
-        schools = _schools(bureau, campaign, month, now)
-        frozen = _frozen_figures(bureau, campaign, month)
+        overview = _overview(bureau, campaign, month, now)
+        total, longest = _sizes(overview)
         if progress is not None:
-            progress(0, len(schools))
+            progress(0, total)
         book = Workbook(write_only=True)
         styles = _Styles()
-        _statistics_sheet(book, styles, bureau=bureau, campaign=campaign, month=month, schools=schools,
-                          frozen=frozen, progress=progress)
+        _statistics_sheet(book, styles, bureau=bureau, campaign=campaign, month=month, overview=overview,
+                          total=total, longest=longest, progress=progress)
         _hazards_sheet(book, styles, bureau=bureau, today=timezone.localdate(now))
-        _late_sheet(book, styles, campaign=campaign, month=month, schools=schools)
+        _late_sheet(book, styles, campaign=campaign, month=month, overview=overview)
         out = io.BytesIO()
         book.save(out)
     if progress is not None:
-        progress(len(schools), len(schools))
+        progress(total, total)
     return out.getvalue()
 
 
