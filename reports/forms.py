@@ -7,6 +7,19 @@ from . import statistics
 from .models import ItemKind
 
 
+class InstanceForm(ScopedForm):
+    """A plain form the generic edit view hands the record to (`instance=`): its `initial_fields`
+    are filled from it; the view's perform_save passes the cleaned data to the service."""
+
+    initial_fields: tuple = ()
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None:
+            kwargs.setdefault("initial", {f: getattr(instance, f) for f in self.initial_fields})
+        super().__init__(*args, **kwargs)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -32,19 +45,15 @@ class ReportForm(ScopedForm):
         return {"progress": data.pop("progress", ""), "manual_figures": data}
 
 
-class ItemForm(ScopedForm):
+class ItemForm(InstanceForm):
+    initial_fields = ("kind", "title", "body")
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
 
-    def __init__(self, *args, instance=None, **kwargs):
-        self.instance = instance
-        if instance is not None:
-            kwargs.setdefault("initial", {"kind": instance.kind, "title": instance.title, "body": instance.body})
-        super().__init__(*args, **kwargs)
 
-
-class ScreeningForm(ScopedForm):
+class ScreeningForm(InstanceForm):
+    initial_fields = ("screened_on", "classes_covered", "risks_found", "findings", "measures")
     screened_on = forms.DateField(label=_("Screened on"), widget=DateInput())
     classes_covered = forms.IntegerField(label=_("Classes covered"), min_value=1)
     risks_found = forms.IntegerField(label=_("Risks found"), min_value=0, initial=0)
@@ -52,20 +61,8 @@ class ScreeningForm(ScopedForm):
     measures = forms.CharField(label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("Required when risks were found."))
 
-    def __init__(self, *args, instance=None, **kwargs):
-        self.instance = instance
-        if instance is not None:
-            kwargs.setdefault("initial", {f: getattr(instance, f) for f in
-                                          ("screened_on", "classes_covered", "risks_found", "findings", "measures")})
-        super().__init__(*args, **kwargs)
 
-
-class SummaryForm(ScopedForm):
+class SummaryForm(InstanceForm):
+    initial_fields = ("title", "text")
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))
-
-    def __init__(self, *args, instance=None, **kwargs):
-        self.instance = instance
-        if instance is not None:
-            kwargs.setdefault("initial", {"title": instance.title, "text": instance.text})
-        super().__init__(*args, **kwargs)
