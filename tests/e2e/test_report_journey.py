@@ -1,10 +1,13 @@
 """The monthly report in a real browser: the safety officer starts this month's report, writes
 three pieces of work information and a typical case and sends it; the principal approves it; the
-bureau sees it on time in its overview, accepts it, and a figure of the table opens its list."""
+bureau sees it on time in its overview, accepts it, a figure of the table opens its list, and the
+month's workbook downloads with the school in it."""
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from reports.models import MonthlyReport, ReportStatus
 from tests.campaigns.factories import campaign as make_campaign
@@ -62,3 +65,13 @@ def test_officer_writes_principal_approves_bureau_accepts(new_page, district, sc
     page.click("[data-testid=figure-hazards_general] a")
     page.wait_for_load_state()
     assert "楼梯扶手松动" in page.inner_text("[data-testid=hazard-table]")
+
+    # the month's statistics workbook, built in the background, downloaded by the bureau
+    page.goto(f"/reports/overview/?month={today:%Y-%m}")
+    page.click("[data-testid=workbook-start]")
+    page.wait_for_selector("[data-testid=workbook-download]")
+    with page.expect_download() as download:
+        page.click("[data-testid=workbook-download]")
+    with open(download.value.path(), "rb") as fh:  # the temporary file has no .xlsx name
+        sheet = load_workbook(io.BytesIO(fh.read()))["统计表"]
+    assert any(school_a.name in [c.value for c in row] for row in sheet.iter_rows())
