@@ -41,8 +41,7 @@ def test_a_highly_toxic_issue_needs_a_second_trained_custodian(new_page, school_
     page.fill("input[name=counterparty_name]", "王老师")
     page.fill("input[name=reason]", "初三化学演示实验")
     page.click("[data-testid=save]")
-    page.wait_for_load_state()
-    assert page.url.endswith(bottle.get_absolute_url())
+    page.wait_for_url(f"**{bottle.get_absolute_url()}")
     assert page.locator("[data-testid=container-left]").inner_text().startswith("500 ")
     pending = page.locator("[data-testid=container-pending] a")
     assert pending.count() == 1 and "20 g" in pending.inner_text()
@@ -61,8 +60,8 @@ def test_a_highly_toxic_issue_needs_a_second_trained_custodian(new_page, school_
     other.goto(reverse("generic:pending_detail", args=[action.pk]))
     other.fill("input[name=password]", f.PASSWORD)
     other.click("[data-testid=confirm]")
-    other.wait_for_load_state()
-    assert other.url.endswith(bottle.get_absolute_url())
+    # wait for the redirect itself: wait_for_load_state() can return before a slow machine navigates
+    other.wait_for_url(f"**{bottle.get_absolute_url()}")
     assert other.locator("[data-testid=container-left]").inner_text().startswith("480 ")
     assert other.locator("[data-testid=container-pending]").count() == 0
     issue = Movement.objects.get(kind=MovementKind.ISSUE)
