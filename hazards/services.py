@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from campaign_site.accounts.models import Department, Organisation, Person, Role
 from campaign_site.accounts.permissions import is_superuser, person_for
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.services import model_update
 from campaign_site.notifications.services import notify
 
 from . import permissions as perms
@@ -615,9 +616,6 @@ EDITABLE_FIELDS = frozenset({
 
 def hazard_update(*, hazard: Hazard, actor, **fields) -> Hazard:
     """Correct or complete the register entry of an open hazard (not its status)."""
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
     with transaction.atomic():
         hazard = _lock(hazard)
         if not perms.has_role(actor, hazard.organisation, perms.REGISTER_ROLES):
@@ -626,9 +624,6 @@ def hazard_update(*, hazard: Hazard, actor, **fields) -> Hazard:
             raise DomainError(_("A closed hazard cannot be changed."))
         old_level = hazard.level
         old_person = hazard.responsible_person_id
-        changed = [k for k, v in fields.items() if getattr(hazard, k) != v]
-        if not changed:
-            return hazard
         new_level = fields.get("level", hazard.level)
         if hazard.is_listed and new_level != HazardLevel.MAJOR:
             raise DomainError(_("The bureau has listed this hazard for supervision: its level cannot be lowered."))
@@ -647,14 +642,14 @@ def hazard_update(*, hazard: Hazard, actor, **fields) -> Hazard:
                 _check_in_school(fields[k], hazard.organisation, _("Staff member"))
         if fields.get("funds") is not None and Decimal(fields["funds"]) < 0:
             raise DomainError(_("Funds cannot be negative."))
-        for k in changed:
-            setattr(hazard, k, fields[k])
-        if hazard.deadline < hazard.found_on:
+        found_on = fields.get("found_on", hazard.found_on)
+        if fields.get("deadline", hazard.deadline) < found_on:
             raise DomainError(_("The deadline cannot be before the date the hazard was found."))
-        if "found_on" in changed and hazard.found_on.year != hazard.year:
+        if found_on.year != hazard.year:
             raise DomainError(_("The date found cannot move to another year: the hazard number holds the year."))
-        hazard._change_reason = _("Register entry changed")
-        hazard.save(update_fields=[*changed, "updated_at"])
+        if not model_update(instance=hazard, data=fields, allowed=EDITABLE_FIELDS, actor=actor,
+                            reason=_("Register entry changed")):
+            return hazard
         if hazard.level == HazardLevel.MAJOR and old_level != HazardLevel.MAJOR:
             _log(hazard, "raise_level", actor=actor, note=_("Level raised to major"))
             _notify_major(hazard)
@@ -1114,20 +1109,16 @@ def accountability_create(*, organisation: Organisation, actor, reason: str, mea
 
 
 def accountability_update(*, record: AccountabilityRecord, actor, **fields) -> AccountabilityRecord:
-    allowed = {"person", "department", "hazards", "reason", "measure", "decided_on", "decided_by", "made_public"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
+    allowed = {"person", "department", "reason", "measure", "decided_on", "decided_by", "made_public"}
     with transaction.atomic():
         record = AccountabilityRecord.objects.select_for_update().get(pk=record.pk)
         if not perms.can_keep_accountability(actor, record):
             raise DomainError(_("Only the principal or the bureau can keep the accountability register."))
         hazards = list(fields.pop("hazards")) if "hazards" in fields else list(record.hazards.all())
-        for k, v in fields.items():
-            setattr(record, k, v)
-        _check_accountability(record.organisation, record.person, record.department, hazards, record.decided_on,
-                              record.reason, record.measure, record.decided_by)
-        record._change_reason = _("Changed")
-        record.save()
+        new = {k: fields.get(k, getattr(record, k))
+               for k in ("person", "department", "decided_on", "reason", "measure", "decided_by")}
+        _check_accountability(record.organisation, new["person"], new["department"], hazards, new["decided_on"],
+                              new["reason"], new["measure"], new["decided_by"])
+        model_update(instance=record, data=fields, allowed=allowed, actor=actor, reason=_("Changed"))
         record.hazards.set(hazards)
     return record

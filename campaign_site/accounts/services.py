@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaign_site.generic.audit import audit_record, audit_record_many
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.services import model_update
 
 from .models import (
     Department,
@@ -124,9 +125,6 @@ def organisation_create(*, name: str, code: str, kind: str, parent: Organisation
 def organisation_update(*, organisation: Organisation, actor: User | None = None, **fields) -> Organisation:
     """Change name, code, type, address, phone, active flag (not the place in the tree)."""
     allowed = {"name", "school_type", "address", "phone", "is_active", "code"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if actor is not None:
         _require(can_manage_organisation(actor, organisation))
@@ -144,11 +142,7 @@ def organisation_update(*, organisation: Organisation, actor: User | None = None
             raise DomainError(_("Please choose the school type."))
         if not organisation.is_school:
             fields["school_type"] = ""
-    changed = [key for key, value in fields.items() if getattr(organisation, key) != value]
-    for key in changed:
-        setattr(organisation, key, fields[key])
-    if changed:
-        organisation.save(update_fields=changed)
+    model_update(instance=organisation, data=fields, allowed=allowed, actor=actor)
     return organisation
 
 
@@ -230,9 +224,6 @@ def person_create(*, organisation: Organisation, name: str, actor: User | None, 
 @transaction.atomic
 def person_update(*, person: Person, actor: User | None, **fields) -> Person:
     allowed = {"name", "department", "position", "phone", "user"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
     person = Person.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=person.pk)
     if actor is not None:
         _require(can_manage_staff(actor, person.organisation))
@@ -240,11 +231,7 @@ def person_update(*, person: Person, actor: User | None, **fields) -> Person:
     user = fields.get("user")
     if user is not None and Person.objects.filter(user=user).exclude(pk=person.pk).exists():
         raise DomainError(_("The login %(user)s is already linked to another staff member.") % {"user": user.username})
-    changed = [key for key, value in fields.items() if getattr(person, key) != value]
-    for key in changed:
-        setattr(person, key, fields[key])
-    if changed:
-        person.save(update_fields=changed)
+    model_update(instance=person, data=fields, allowed=allowed, actor=actor)
     return person
 
 
@@ -467,17 +454,11 @@ def membership_remove(*, membership: Membership, actor: User | None) -> Membersh
 @transaction.atomic
 def user_update(*, user: User, actor: User | None, **fields) -> User:
     allowed = {"full_name", "email", "phone"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
     user = User.objects.select_for_update().get(pk=user.pk)
     if actor is not None:
         _require(can_manage_user(actor, user))
-    changed = [key for key, value in fields.items() if getattr(user, key) != value]
-    for key in changed:
-        setattr(user, key, fields[key])
+    changed = model_update(instance=user, data=fields, allowed=allowed, actor=actor)
     if changed:
-        user.save(update_fields=changed)
         _audit("user_changed", actor=actor, target=user, detail=", ".join(changed))
     return user
 

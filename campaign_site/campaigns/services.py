@@ -14,6 +14,7 @@ from campaign_site.accounts.models import Organisation, Role
 from campaign_site.generic.attachments import attachment_add, prepare_upload
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import TransitionLog
+from campaign_site.generic.services import model_update
 from campaign_site.notifications.services import notify
 
 from .documents import extract_text
@@ -121,18 +122,11 @@ CAMPAIGN_FIELDS = {"title", "title_en", "document_number", "parent_document", "s
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, actor, **fields) -> Campaign:
     campaign = _require_editable(campaign, actor)
-    unknown = set(fields) - CAMPAIGN_FIELDS
-    if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}")
     start = fields.get("start", campaign.start)
     end = fields.get("end", campaign.end)
     if end < start:
         raise DomainError(_("The end date cannot be before the start date."))
-    changed = [k for k, v in fields.items() if getattr(campaign, k) != v]
-    for key in changed:
-        setattr(campaign, key, fields[key])
-    if changed:
-        campaign.save(update_fields=changed)
+    model_update(instance=campaign, data=fields, allowed=CAMPAIGN_FIELDS, actor=actor)
     return campaign
 
 
@@ -274,10 +268,7 @@ def plan_submit(*, campaign: Campaign, organisation: Organisation, actor, leader
         values["return_reason"] = plan.return_reason  # kept for the record; the timeline shows it
         PLAN_FLOW.apply(plan, "resubmit", actor=actor, fields=values)
     else:  # submitted, not yet reviewed: replace it
-        for key, value in values.items():
-            setattr(plan, key, value)
-        plan._change_reason = "replaced before review"
-        plan.save(update_fields=list(values))
+        model_update(instance=plan, data=values, actor=actor, reason="replaced before review")
         _log(plan, name="replace", from_state=PlanStatus.SUBMITTED, to_state=PlanStatus.SUBMITTED, actor=actor)
     attachment_add(obj=plan, upload=document, actor=actor, kind="plan", organisation=organisation)
 

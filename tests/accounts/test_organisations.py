@@ -135,3 +135,57 @@ def test_home_widgets(client_for, bureau_staff, officer_a, school_a, school_b):
     assert 'data-testid="schools-widget"' in page
     page = client_for(officer_a).get(reverse("home")).content.decode()
     assert 'data-testid="school-card"' in page and school_a.code in page
+
+
+# -- the administrator's back-office import (django-import-export, through accounts.services) -----
+
+def _org_rows(*rows):
+    import tablib
+
+    return tablib.Dataset(*rows, headers=["code", "name", "kind", "school_type", "parent", "address", "phone",
+                                          "is_active"])
+
+
+def test_admin_import_creates_the_tree_through_the_services(superuser, city):
+    from campaign_site.accounts.admin import OrganisationResource
+
+    data = _org_rows(["DIST0099", "新区教育局", OrgKind.DISTRICT_BUREAU, "", city.code, "", "", "1"],
+                     ["SCHN0001", "新区第一小学", OrgKind.SCHOOL, SchoolType.PRIMARY, "DIST0099", "新路1号", "", "1"])
+    result = OrganisationResource().import_data(data, dry_run=False, user=superuser)
+    assert not result.has_errors() and not result.has_validation_errors()
+    school = Organisation.objects.get(code="SCHN0001")
+    assert school.parent.code == "DIST0099" and school.path.startswith(city.path)  # a place in the tree
+    # Exported and re-imported unchanged: every row skipped.
+    again = OrganisationResource().import_data(OrganisationResource().export(), dry_run=False, user=superuser)
+    assert {row.import_type for row in again.rows} == {"skip"}
+
+
+def test_admin_import_refuses_a_file_with_one_bad_row_and_writes_nothing(superuser, district, school_a):
+    from campaign_site.accounts.admin import OrganisationResource
+
+    data = _org_rows(["SCHN0002", "新建中学", OrgKind.SCHOOL, SchoolType.JUNIOR, district.code, "", "", "1"],
+                     ["SCHN0003", "校中校", OrgKind.SCHOOL, SchoolType.PRIMARY, school_a.code, "", "", "1"],
+                     [school_a.code, "实验小学（改名）", OrgKind.SCHOOL, SchoolType.PRIMARY, "CITY0001", "", "", "1"])
+    result = OrganisationResource().import_data(data, dry_run=False, user=superuser)
+    messages = [str(e) for row in result.invalid_rows for e in row.error.messages]
+    assert any("cannot be placed under" in m for m in messages)  # a school under a school
+    assert any("cannot change the kind of an organisation or move it" in m for m in messages)
+    assert not Organisation.objects.filter(code__in=["SCHN0002", "SCHN0003"]).exists()
+    school_a.refresh_from_db()
+    assert school_a.name == "实验小学" and school_a.parent_id == district.pk
+
+
+def test_admin_import_page_previews_and_shows_the_rule(client, superuser, school_a):
+    client.force_login(superuser)
+    upload = ("code,name,kind,school_type,parent,address,phone,is_active\n"
+              f"SCHN0004,校中校,{OrgKind.SCHOOL},{SchoolType.PRIMARY},{school_a.code},,,1\n").encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("admin:accounts_organisation_import"),
+                           {"import_file": SimpleUploadedFile("orgs.csv", upload, "text/csv"), "format": "0",
+                            "resource": "0"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "不能设在“实验小学”之下" in page or "cannot be placed under “实验小学”" in page
+    assert 'name="import_file_name"' not in page  # no confirm button while a row is refused
+    assert not Organisation.objects.filter(code="SCHN0004").exists()
