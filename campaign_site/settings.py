@@ -212,6 +212,13 @@ REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=25)
 # returned or booked as consumed (half a day), and how long before that the reminder goes out.
 CHEMICAL_LEFTOVER_HOURS = env.int("CHEMICAL_LEFTOVER_HOURS", default=12)
 CHEMICAL_LEFTOVER_REMINDER_HOURS = env.int("CHEMICAL_LEFTOVER_REMINDER_HOURS", default=2)
+# Stock counts (盘点): every cabinet holding stock is counted every CHEMICAL_COUNT_INTERVAL_DAYS (half a
+# month: 15) after its last completed count (a cabinet never counted: after its oldest container in stock
+# was received). Custodians are reminded CHEMICAL_COUNT_REMINDER_DAYS before that day; a count still not
+# done CHEMICAL_COUNT_GRACE_DAYS after it is overdue (a hazard, once).
+CHEMICAL_COUNT_INTERVAL_DAYS = env.int("CHEMICAL_COUNT_INTERVAL_DAYS", default=15)
+CHEMICAL_COUNT_REMINDER_DAYS = env.int("CHEMICAL_COUNT_REMINDER_DAYS", default=3)
+CHEMICAL_COUNT_GRACE_DAYS = env.int("CHEMICAL_COUNT_GRACE_DAYS", default=3)
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=50 * 1024 * 1024)
 ANONYMOUS_REQUEST_MAX_BYTES = env.int("ANONYMOUS_REQUEST_MAX_BYTES", default=1024 * 1024)
 

@@ -19,7 +19,7 @@ class ChemicalsConfig(AppConfig):
 
         from campaign_site.generic import twoperson
 
-        from . import demo, demo_requisitions, permissions, services  # noqa: F401  (demo: registers the demo builders)
+        from . import demo, demo_counts, demo_requisitions, permissions, services  # noqa: F401  (demo: registers the demo builders)
 
         # 双人收发、双人记账: every movement of a controlled chemical waits for a second trained custodian.
         twoperson.register(
@@ -36,3 +36,8 @@ class ChemicalsConfig(AppConfig):
                           every_seconds=3600,
                           description="Requisitions whose leftovers fall due: a reminder, then the overdue flag "
                                       "(CHEMICAL_LEFTOVER_HOURS).")
+        periodic.register(name="chemical stock counts", task="chemicals.tasks.check_stock_counts",
+                          crontab="40 7 * * *",
+                          description="Cabinets whose half-monthly stock count is due (a reminder) or overdue (the "
+                                      "leaders told, a hazard opened once); 07:40, each notice once a day "
+                                      "(CHEMICAL_COUNT_INTERVAL_DAYS).")

@@ -22,6 +22,8 @@ from .models import (
     Requisition,
     RequisitionStatus,
     RoomKind,
+    StockCount,
+    StockCountStatus,
     StorageClass,
 )
 from .selectors import controlled_rows_q
@@ -174,4 +176,22 @@ class RequisitionFilterSet(SchoolScopedFilterSet):
             return queryset.filter(overdue)
         if value == "false":
             return queryset.exclude(overdue)
+        return queryset
+
+
+class StockCountFilterSet(SchoolScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=StockCountStatus.choices, label=_("status"))
+    cabinet = django_filters.ModelChoiceFilter(queryset=Cabinet.objects.select_related("room"), label=_("cabinet"))
+    with_differences = django_filters.ChoiceFilter(label=_("With differences"), choices=YES_NO,
+                                                   method="filter_differences")
+
+    class Meta:
+        model = StockCount
+        fields = ["organisation", "cabinet", "status", "with_differences"]
+
+    def filter_differences(self, queryset, name, value):
+        if value == "true":
+            return queryset.filter(differences__gt=0)
+        if value == "false":
+            return queryset.filter(differences=0)
         return queryset

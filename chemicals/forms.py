@@ -256,3 +256,45 @@ class RequisitionConsumeForm(_LineFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_line_field(obj)
         self.order_fields(["line", "quantity", "note"])
+
+
+# Stock counts (盘点) ----------------------------------------------------------------------------
+
+
+class CountCompleteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CountEntryForm(forms.Form):
+    """What the custodians found, one group of fields per container of the count (rendered as one
+    card per container for a phone): `found_<line>`, `present_<line>`, `sealed_<line>`,
+    `labelled_<line>`, `note_<line>`."""
+
+    def __init__(self, *args, lines=(), **kwargs):
+        kwargs.pop("user", None)
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            n = line.pk
+            self.fields[f"found_{n}"] = forms.DecimalField(
+                label=_("Found (%(unit)s)") % {"unit": line.container.unit}, required=False, min_value=0,
+                initial=line.found, widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}))
+            self.fields[f"present_{n}"] = forms.BooleanField(label=_("in the cabinet"), required=False,
+                                                             initial=line.present)
+            self.fields[f"sealed_{n}"] = forms.BooleanField(label=_("sealed"), required=False, initial=line.sealed)
+            self.fields[f"labelled_{n}"] = forms.BooleanField(label=_("labelled"), required=False,
+                                                              initial=line.labelled)
+            self.fields[f"note_{n}"] = forms.CharField(label=_("note"), required=False, max_length=300,
+                                                       initial=line.note)
+
+    def rows(self):
+        """(line, found, present, sealed, labelled, note) bound fields per container, for the template."""
+        return [(line, self[f"found_{line.pk}"], self[f"present_{line.pk}"], self[f"sealed_{line.pk}"],
+                 self[f"labelled_{line.pk}"], self[f"note_{line.pk}"]) for line in self.lines]
+
+    def entries(self) -> dict:
+        data = self.cleaned_data
+        return {line.pk: {"found": data[f"found_{line.pk}"], "present": data[f"present_{line.pk}"],
+                          "sealed": data[f"sealed_{line.pk}"], "labelled": data[f"labelled_{line.pk}"],
+                          "note": data[f"note_{line.pk}"]} for line in self.lines}

@@ -625,3 +625,141 @@ class RequisitionLine(models.Model):
 
     def __str__(self):
         return f"{self.chemical.name_zh} {format_quantity(self.quantity)} {self.unit}"
+
+
+# -- stock counts (盘点): every half month per cabinet, differences become count adjustments ----------
+
+class StockCountStatus(models.TextChoices):
+    OPEN = "open", _("Counting")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def _count_completed(result) -> str:
+    """The message after completing a count: what was booked and what waits for a second custodian."""
+    waiting = getattr(result, "waiting", 0)
+    if waiting:
+        return _("The count is complete. %(n)s adjustment(s) of controlled chemicals wait for a second custodian.") \
+            % {"n": waiting}
+    return _("The count is complete: every difference is booked as a count adjustment.")
+
+
+COUNT_FLOW = Workflow(
+    Transition("complete", source=[StockCountStatus.OPEN], target=StockCountStatus.COMPLETED,
+               label=_("Complete the count"), style="success", icon="clipboard-check", confirm=True,
+               form=_RF + "CountCompleteForm", service=_RS + "stock_count_complete",
+               permission=_RP + "can_count", done=_count_completed),
+    Transition("cancel", source=[StockCountStatus.OPEN], target=StockCountStatus.CANCELLED,
+               label=_("Cancel the count"), style="outline-danger", icon="x-lg", note_required=True,
+               form=_RF + "RequisitionReasonForm", service=_RS + "stock_count_cancel",
+               permission=_RP + "can_count", done=_("The count was cancelled: nothing was booked.")),
+    subject="count",
+    events={"hazard": _("Hazard opened")},
+)
+
+
+class StockCount(OrganisationOwned):
+    """A stock count (盘点) of one cabinet. Starting it lists every container in stock with the
+    quantity the books expect (`StockCountLine.expected`); the custodians enter what they find and
+    whether each container is there, sealed and labelled; completing it books every difference as a
+    count adjustment (盘点) through the books (a controlled chemical's waits for a second custodian).
+    A cabinet has at most one count in progress."""
+
+    cabinet = models.ForeignKey(Cabinet, verbose_name=_("cabinet"), on_delete=models.PROTECT,
+                                related_name="stock_counts")
+    status = models.CharField(_("status"), max_length=20, choices=StockCountStatus.choices,
+                              default=StockCountStatus.OPEN, db_index=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("started at"))
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("completed by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    counted_on = models.DateField(_("counted on"), null=True, blank=True, db_index=True,
+                                  help_text=_("The day the count was completed: the next is due from it."))
+    differences = models.PositiveIntegerField(_("differences"), default=0)
+    findings = models.PositiveIntegerField(_("containers missing, unsealed or unlabelled"), default=0)
+    hazard_key = models.CharField(_("hazard opened"), max_length=120, blank=True,
+                                  help_text=_("The finding a controlled difference opened a hazard for."))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["cabinet", "status", "counted_on"], name="chem_count_cabinet_done")]
+        constraints = [
+            models.UniqueConstraint(fields=["cabinet"], condition=models.Q(status="open"),
+                                    name="chemicals_one_open_count_per_cabinet"),
+            models.CheckConstraint(
+                condition=~models.Q(status="completed") | models.Q(counted_on__isnull=False,
+                                                                    completed_at__isnull=False),
+                name="chemicals_completed_count_has_date"),
+        ]
+
+    def __str__(self):
+        return _("Stock count %(number)s") % {"number": self.number}
+
+    @property
+    def number(self) -> str:
+        """The count's number, also the `reference` of its adjustments."""
+        return f"PD{self.pk:06d}" if self.pk else ""
+
+    def get_absolute_url(self):
+        return reverse("chemicals:count_detail", args=[self.pk])
+
+
+class StockCountLine(models.Model):
+    """One container on a count: what the books expected when the count started (in the
+    container's unit), what was found, and its state; after completion the adjustment booked (or
+    the two-person request it waits on)."""
+
+    count = models.ForeignKey(StockCount, verbose_name=_("stock count"), on_delete=models.CASCADE,
+                              related_name="lines")
+    container = models.ForeignKey(Container, verbose_name=_("container"), on_delete=models.PROTECT,
+                                  related_name="count_lines")
+    expected = models.DecimalField(_("on the books"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
+    found = models.DecimalField(_("found"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES, null=True,
+                                blank=True)
+    present = models.BooleanField(_("in the cabinet"), default=True)
+    sealed = models.BooleanField(_("sealed"), default=True)
+    labelled = models.BooleanField(_("labelled"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("counted by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    movement = models.ForeignKey(Movement, verbose_name=_("adjustment"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    pending_action = models.ForeignKey("generic.PendingAction", verbose_name=_("two-person confirmation"),
+                                       null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stock count line")
+        verbose_name_plural = _("stock count lines")
+        ordering = ["count", "container__position", "container_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["count", "container"], name="chemicals_count_line_unique"),
+            models.CheckConstraint(condition=models.Q(expected__gte=0), name="chemicals_count_expected_gte0"),
+            models.CheckConstraint(condition=models.Q(found__isnull=True) | models.Q(found__gte=0),
+                                   name="chemicals_count_found_gte0"),
+        ]
+
+    def __str__(self):
+        return f"{self.count} · #{self.container_id}"
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.found is None else self.found - self.expected
+
+    @property
+    def problems(self) -> list[str]:
+        out = []
+        if not self.present:
+            out.append(_("missing"))
+        else:
+            if not self.sealed:
+                out.append(_("not sealed"))
+            if not self.labelled:
+                out.append(_("not labelled"))
+        return [str(x) for x in out]

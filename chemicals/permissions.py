@@ -151,3 +151,18 @@ def can_approve_requisition(user, requisition) -> bool:
 def can_issue_requisition(user, requisition) -> bool:
     """The school's custodians issue an approved requisition and book its leftovers."""
     return requisition is not None and can_keep(user, requisition.organisation)
+
+
+# Stock counts (盘点) ----------------------------------------------------------------------------
+# The school's custodians (and head of laboratories) start, enter and complete the counts of its
+# cabinets; the principal, the other readers of the school and the bureau above read them.
+
+
+def can_start_count(user, cabinet) -> bool:
+    """Start a stock count of `cabinet`."""
+    return cabinet is not None and can_keep(user, cabinet.organisation)
+
+
+def can_count(user, count) -> bool:
+    """Enter what was found on `count`, complete or cancel it (while it is in progress)."""
+    return count is not None and count.status == "open" and can_keep(user, count.organisation)

@@ -365,3 +365,97 @@ def segregation_violations(containers) -> list[SegregationViolation]:
             if conflict is not None:
                 out.append(SegregationViolation(cabinets[cabinet_id], chemicals[a], chemicals[b], conflict.reason))
     return sorted(out, key=lambda v: (v.cabinet.organisation.path, v.cabinet.code))
+
+
+# Stock counts (盘点) ----------------------------------------------------------------------------
+# A cabinet holding stock is counted every CHEMICAL_COUNT_INTERVAL_DAYS after its last completed
+# count, or, never counted (or emptied and refilled since), after its oldest container in stock was
+# received: `count_from`. Due on count_from + interval; overdue once the grace days after it passed.
+
+
+def count_interval() -> datetime.timedelta:
+    from django.conf import settings
+
+    return datetime.timedelta(days=settings.CHEMICAL_COUNT_INTERVAL_DAYS)
+
+
+def count_overdue_cutoff(today: datetime.date) -> datetime.date:
+    """A cabinet whose `count_from` is before this day is overdue on `today`."""
+    from django.conf import settings
+
+    return today - count_interval() - datetime.timedelta(days=settings.CHEMICAL_COUNT_GRACE_DAYS)
+
+
+def with_count_schedule(cabinets):
+    """`cabinets` holding stock, annotated with `last_counted` (day of the last completed count),
+    `first_received` (oldest container in stock) and `count_from` (the day the next count is due
+    from). Subqueries: one query whatever the number of cabinets."""
+    from django.db.models import DateField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce, Greatest
+
+    from .models import Container, ContainerStatus, StockCount, StockCountStatus
+
+    last = StockCount.objects.filter(cabinet=OuterRef("pk"), status=StockCountStatus.COMPLETED) \
+        .order_by("-counted_on").values("counted_on")[:1]
+    first = Container.objects.filter(cabinet=OuterRef("pk"), status=ContainerStatus.IN_STOCK) \
+        .order_by("received_on").values("received_on")[:1]
+    return (cabinets.annotate(last_counted=Subquery(last, output_field=DateField()),
+                              first_received=Subquery(first, output_field=DateField()))
+            .filter(first_received__isnull=False)
+            .annotate(count_from=Greatest(Coalesce("last_counted", "first_received"), "first_received")))
+
+
+def overdue_count_cabinets(cabinets, today: datetime.date | None = None):
+    """The cabinets of `cabinets` holding stock whose count is overdue on `today`."""
+    today = today or timezone.localdate()
+    return with_count_schedule(cabinets).filter(count_from__lt=count_overdue_cutoff(today))
+
+
+def overdue_counts_by_school(schools, today: datetime.date | None = None) -> dict[int, int]:
+    """Cabinets whose stock count is overdue per school of the queryset `schools`: {school id: n}
+    (schools with none are left out). One query."""
+    from django.db.models import Count
+
+    from .models import Cabinet
+
+    rows = overdue_count_cabinets(Cabinet.objects.filter(organisation__in=schools), today) \
+        .order_by().values("organisation").annotate(n=Count("pk"))
+    return {row["organisation"]: row["n"] for row in rows}
+
+
+@dataclass
+class CountSchedule:
+    last_counted: datetime.date | None
+    due_on: datetime.date | None  # None: nothing in stock, nothing to count
+    overdue: bool
+    open_count: object = None
+
+
+def count_schedule(cabinet, today: datetime.date | None = None) -> CountSchedule:
+    """When `cabinet` was last counted, when its next count is due, whether it is overdue, and the
+    count in progress (if any). Two queries."""
+    from .models import Cabinet, StockCount, StockCountStatus
+
+    today = today or timezone.localdate()
+    row = with_count_schedule(Cabinet.objects.filter(pk=cabinet.pk)).values("last_counted", "count_from").first()
+    open_count = StockCount.objects.filter(cabinet=cabinet, status=StockCountStatus.OPEN).first()
+    if row is None:
+        last = StockCount.objects.filter(cabinet=cabinet, status=StockCountStatus.COMPLETED) \
+            .order_by("-counted_on").values_list("counted_on", flat=True).first()
+        return CountSchedule(last_counted=last, due_on=None, overdue=False, open_count=open_count)
+    return CountSchedule(last_counted=row["last_counted"], due_on=row["count_from"] + count_interval(),
+                         overdue=row["count_from"] < count_overdue_cutoff(today), open_count=open_count)
+
+
+def count_lines(count):
+    """The lines of a count with their container, chemical, counter and adjustment (one query)."""
+    return count.lines.select_related("container", "container__chemical", "counted_by", "movement",
+                                      "pending_action").order_by("container__position", "container_id")
+
+
+def controlled_count_differences(count) -> list:
+    """The lines of a completed count whose difference concerns a controlled chemical."""
+    controlled = controlled_by_bureau(count.organisation)
+    return [line for line in count_lines(count)
+            if line.found is not None and line.found != line.expected
+            and (line.container.chemical.is_controlled or line.container.chemical_id in controlled)]

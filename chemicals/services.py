@@ -35,6 +35,7 @@ from campaign_site.generic.services import model_update
 
 from . import permissions, selectors
 from .models import (
+    COUNT_FLOW,
     KIND_SIGN,
     REQUISITION_FLOW,
     UNIT_FACTORS,
@@ -51,6 +52,9 @@ from .models import (
     Requisition,
     RequisitionLine,
     RequisitionStatus,
+    StockCount,
+    StockCountLine,
+    StockCountStatus,
     Unit,
     convert,
 )
@@ -928,4 +932,245 @@ def requisition_leftover_check(*, now=None) -> dict:
                     % {"requisition": requisition, "class": requisition.class_name,
                        "person": requisition.requester.display_name, "due": due})
                 done["overdue"] += 1
+    return done
+
+
+# Stock counts (盘点) ---------------------------------------------------------------------------
+# `stock_count_start` lists every container in stock of a cabinet with what the books say
+# (`expected`); the custodians enter what they find (`stock_count_enter`); `stock_count_complete`
+# books each difference as a count adjustment through `movement_record` — for a controlled chemical
+# that is the two-person request every controlled movement is, so it enters the books only when a
+# second trained custodian confirms — and opens a hazard (hazardous-chemicals focus area) once for
+# a difference on a controlled chemical. `stock_count_check` (daily) reminds of counts due and,
+# for an overdue one, tells the leaders and opens a hazard once per overdue period.
+
+COUNT_HAZARD_FOCUS_AREA = "hazchem"
+
+
+def _notify_cabinet(cabinet: Cabinet, *, key: str, title: str, body: str, url: str, level: str = "info",
+                    roles=()) -> int:
+    from campaign_site.generic import notices
+
+    return len(notices.send(key=key, title=title, body=body, url=url, level=level,
+                            organisation=cabinet.organisation, roles=list(roles)))
+
+
+def _lock_count(count: StockCount) -> StockCount:
+    return StockCount.objects.select_for_update(of=("self",)) \
+        .select_related("organisation", "cabinet", "cabinet__room").get(pk=count.pk)
+
+
+def stock_count_start(*, cabinet: Cabinet, actor, note: str = "") -> StockCount:
+    """Start a count of `cabinet`: one line per container in stock with the quantity on the books."""
+    _check_keep(actor, cabinet.organisation)
+    with transaction.atomic():
+        cabinet = Cabinet.objects.select_for_update(of=("self",)).select_related("organisation", "room") \
+            .get(pk=cabinet.pk)
+        running = StockCount.objects.filter(cabinet=cabinet, status=StockCountStatus.OPEN).first()
+        if running is not None:
+            raise DomainError(_("Cabinet %(cabinet)s is already being counted (%(count)s): complete or cancel that "
+                                "count first.") % {"cabinet": cabinet, "count": running.number})
+        containers = list(Container.objects.filter(cabinet=cabinet, status=ContainerStatus.IN_STOCK)
+                          .select_related("stock").order_by("position", "pk"))
+        if not containers:
+            raise DomainError(_("Cabinet %(cabinet)s holds nothing in stock: there is nothing to count.")
+                              % {"cabinet": cabinet})
+        count = _save(StockCount(organisation=cabinet.organisation, cabinet=cabinet, started_at=timezone.now(),
+                                 started_by=actor if getattr(actor, "pk", None) else None,
+                                 note=(note or "").strip()[:500]), actor)
+        StockCountLine.objects.bulk_create([
+            StockCountLine(count=count, container=c, expected=c.stock.quantity) for c in containers])
+    return count
+
+
+def _entry_value(line: StockCountLine, raw) -> Decimal | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = Decimal(str(raw))
+    except (ArithmeticError, ValueError):
+        raise DomainError(_("Container #%(container)s: enter the quantity found as a number.")
+                          % {"container": line.container_id})
+    if not value.is_finite() or value < 0:
+        raise DomainError(_("Container #%(container)s: the quantity found is zero or more.")
+                          % {"container": line.container_id})
+    if value.quantize(STEP) != value:
+        raise DomainError(_("%(q)s %(unit)s is finer than the books keep (%(step)s %(container_unit)s).")
+                          % {"q": format_quantity(value), "unit": line.container.unit,
+                             "step": format_quantity(STEP), "container_unit": line.container.unit})
+    return value
+
+
+def stock_count_enter(*, count: StockCount, actor, entries: dict) -> StockCount:
+    """Record what the custodians found: `entries` maps a line's pk to a dict with `found` (in the
+    container's unit; a missing container is found 0), `present`, `sealed`, `labelled` and `note`.
+    Lines not in `entries` are left as they are."""
+    with transaction.atomic():
+        count = _lock_count(count)
+        if actor is not None and not permissions.can_keep(actor, count.organisation):
+            raise DomainError(_("Only the school's lab custodians and head of laboratories count its chemicals."))
+        if count.status != StockCountStatus.OPEN:
+            raise DomainError(_("This count is %(status)s: nothing more is entered on it.")
+                              % {"status": count.get_status_display()})
+        lines = {line.pk: line for line in count.lines.select_for_update(of=("self",)).select_related("container")}
+        now = timezone.now()
+        for pk, entry in entries.items():
+            line = lines.get(int(pk))
+            if line is None:
+                raise DomainError(_("This container is not on the count."))
+            present = bool(entry.get("present", True))
+            found = _entry_value(line, entry.get("found"))
+            if not present:
+                if found:
+                    raise DomainError(_("Container #%(container)s is marked missing but %(q)s %(unit)s were found.")
+                                      % {"container": line.container_id, "q": format_quantity(found),
+                                         "unit": line.container.unit})
+                found = Decimal("0")
+            data = {"found": found, "present": present, "sealed": bool(entry.get("sealed", True)) if present else False,
+                    "labelled": bool(entry.get("labelled", True)) if present else False,
+                    "note": (entry.get("note") or "").strip()[:300]}
+            if found is not None and (line.found != found or line.counted_by_id is None):
+                data.update(counted_by=actor if getattr(actor, "pk", None) else None, counted_at=now)
+            model_update(instance=line, data=data, actor=actor)
+    return count
+
+
+def stock_count_complete(*, count: StockCount, actor, note: str = "", **_ignored) -> StockCount:
+    """Book every difference as a count adjustment (盘点) with the count's number as reference.
+    Refused while a container is not entered or when the books of one moved since the count
+    started (cancel it and count again). Returns the count; `count.waiting` is how many
+    adjustments wait for a second custodian."""
+    with transaction.atomic():
+        count = _lock_count(count)
+        if actor is not None and not permissions.can_keep(actor, count.organisation):
+            raise DomainError(_("Only the school's lab custodians and head of laboratories complete a count."))
+        if count.status != StockCountStatus.OPEN:
+            raise DomainError(_("This count is %(status)s: it cannot be completed again.")
+                              % {"status": count.get_status_display()})
+        lines = list(count.lines.select_for_update(of=("self",)).select_related("container", "container__chemical")
+                     .order_by("container__position", "container_id"))
+        missing = [f"#{line.container_id} {line.container.chemical.name_zh}" for line in lines if line.found is None]
+        if missing:
+            raise DomainError(_("Enter what was found for every container first: %(list)s.")
+                              % {"list": "、".join(missing)})
+        stocks = dict(ContainerStock.objects.filter(container__in=[line.container_id for line in lines])
+                      .values_list("container_id", "quantity"))
+        moved = [f"#{line.container_id} {line.container.chemical.name_zh}" for line in lines
+                 if stocks.get(line.container_id, Decimal("0")) != line.expected]
+        if moved:
+            raise DomainError(_("The books of %(list)s changed since the count started: cancel this count and start "
+                                "a new one.") % {"list": "、".join(moved)})
+        differences = waiting = 0
+        for line in lines:
+            diff = line.found - line.expected
+            if diff == 0:
+                continue
+            differences += 1
+            result = movement_record(
+                container=line.container, kind=MovementKind.COUNT, quantity=diff, unit=line.container.unit,
+                actor=actor, reason=_("Stock count difference"), reference=count.number,
+                note=line.note or (note or "").strip()[:300])
+            if isinstance(result, Movement):
+                line.movement = result
+                line.save(update_fields=["movement"])
+            else:
+                line.pending_action = result
+                line.save(update_fields=["pending_action"])
+                waiting += 1
+        findings = sum(1 for line in lines if line.problems)
+        COUNT_FLOW.apply(count, "complete", actor=actor, note=note,
+                         fields={"completed_by": actor if getattr(actor, "pk", None) else None,
+                                 "completed_at": timezone.now(), "counted_on": timezone.localdate(),
+                                 "differences": differences, "findings": findings})
+        stock_count_hazard(count=count)
+        if differences or findings:
+            _notify_cabinet(
+                count.cabinet, key=f"chemicals:count-completed:{count.pk}", level="warning",
+                roles=sorted(permissions.APPROVER_ROLES), url=count.get_absolute_url(),
+                title=_("Stock count with differences"),
+                body=_("%(count)s of cabinet %(cabinet)s: %(d)s difference(s), %(f)s container(s) missing, unsealed "
+                       "or unlabelled.") % {"count": count.number, "cabinet": count.cabinet, "d": differences,
+                                             "f": findings})
+    count.waiting = waiting
+    return count
+
+
+def stock_count_cancel(*, count: StockCount, actor, note: str = "", **_ignored) -> StockCount:
+    """Drop a count in progress (nothing was booked from it); the cabinet may be counted again."""
+    with transaction.atomic():
+        count = _lock_count(count)
+        if actor is not None and not permissions.can_keep(actor, count.organisation):
+            raise DomainError(_("Only the school's lab custodians and head of laboratories cancel a count."))
+        COUNT_FLOW.apply(count, "cancel", actor=actor, note=(note or "").strip())
+    return count
+
+
+def stock_count_hazard(*, count: StockCount):
+    """A completed count with a difference on a controlled chemical opens one hazard (hazardous
+    chemicals focus area); running it again opens nothing more. Returns the hazard or None."""
+    from hazards import services as hazard_services
+
+    if count.status != StockCountStatus.COMPLETED:
+        return None
+    lines = selectors.controlled_count_differences(count)
+    if not lines:
+        return None
+    key = f"chem:count:{count.pk}:controlled"
+    detail = "；".join(f"#{line.container_id} {line.container.chemical.name_zh} {format_quantity(line.expected)}"
+                      f" → {format_quantity(line.found)} {line.container.unit}" for line in lines)
+    hazard, created = hazard_services.hazard_open_from_finding(
+        organisation=count.organisation, finding_key=key, focus_area_code=COUNT_HAZARD_FOCUS_AREA,
+        title=_("Stock count difference on controlled chemicals: cabinet %(cabinet)s") % {"cabinet": count.cabinet},
+        description=_("%(count)s found differences on chemicals under double management: %(detail)s.")
+        % {"count": count.number, "detail": detail},
+        evidence_url=count.get_absolute_url(), location=str(count.cabinet), actor=count.completed_by)
+    if created or count.hazard_key != key:
+        StockCount.objects.filter(pk=count.pk).update(hazard_key=key)
+        count.hazard_key = key
+        if created:
+            COUNT_FLOW.record(count, "hazard", actor=None, note=hazard.title)
+    return hazard
+
+
+def stock_count_check(*, today: datetime.date | None = None) -> dict:
+    """The daily check of every cabinet holding stock: a count due within CHEMICAL_COUNT_REMINDER_DAYS
+    (and none in progress) reminds the school's custodians; an overdue one (past its due day plus
+    CHEMICAL_COUNT_GRACE_DAYS) tells the custodians, the head of laboratories and the principal and
+    opens a hazard once per overdue period. Each notice once a day. Returns
+    {"due": n, "overdue": n, "hazards": n} (notices sent, hazards opened)."""
+    from hazards import services as hazard_services
+
+    today = today or timezone.localdate()
+    interval = selectors.count_interval()
+    lead = datetime.timedelta(days=settings.CHEMICAL_COUNT_REMINDER_DAYS)
+    cutoff = selectors.count_overdue_cutoff(today)
+    done = {"due": 0, "overdue": 0, "hazards": 0}
+    cabinets = selectors.with_count_schedule(Cabinet.objects.filter(organisation__is_active=True)) \
+        .filter(count_from__lte=today - interval + lead).select_related("organisation", "room") \
+        .annotate(counting=models.Exists(StockCount.objects.filter(cabinet=models.OuterRef("pk"),
+                                                                   status=StockCountStatus.OPEN)))
+    for cabinet in cabinets:
+        due_on = cabinet.count_from + interval
+        url = cabinet.get_absolute_url()
+        if cabinet.count_from < cutoff:
+            done["overdue"] += _notify_cabinet(
+                cabinet, key=f"chemicals:count-overdue:{cabinet.pk}:{today.isoformat()}", level="danger", url=url,
+                roles=sorted(permissions.CUSTODIAN_ROLES | permissions.APPROVER_ROLES),
+                title=_("Stock count overdue"),
+                body=_("The stock count of cabinet %(cabinet)s was due on %(due)s and has not been completed.")
+                % {"cabinet": cabinet, "due": due_on.isoformat()})
+            _hazard, created = hazard_services.hazard_open_from_finding(
+                organisation=cabinet.organisation, finding_key=f"chem:count-overdue:{cabinet.pk}:{due_on.isoformat()}",
+                focus_area_code=COUNT_HAZARD_FOCUS_AREA,
+                title=_("Stock count overdue: cabinet %(cabinet)s") % {"cabinet": cabinet},
+                description=_("The half-monthly stock count of cabinet %(cabinet)s was due on %(due)s and has not "
+                              "been completed.") % {"cabinet": cabinet, "due": due_on.isoformat()},
+                evidence_url=url, location=str(cabinet))
+            done["hazards"] += int(created)
+        elif not cabinet.counting:
+            done["due"] += _notify_cabinet(
+                cabinet, key=f"chemicals:count-due:{cabinet.pk}:{today.isoformat()}", level="warning", url=url,
+                roles=sorted(permissions.CUSTODIAN_ROLES), title=_("Stock count due"),
+                body=_("The stock count of cabinet %(cabinet)s is due on %(due)s.")
+                % {"cabinet": cabinet, "due": due_on.isoformat()})
     return done

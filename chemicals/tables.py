@@ -15,6 +15,7 @@ from .models import (
     CustodianTraining,
     Movement,
     Requisition,
+    StockCount,
 )
 
 
@@ -353,3 +354,43 @@ class RequisitionTable(Table):
 
     def value_status(self, record):
         return record.get_status_display() + (f"（{_('overdue')}）" if record.is_overdue else "")
+
+
+class StockCountTable(Table):
+    number = tables.Column(verbose_name=_("number"), accessor="pk", linkify=lambda record: record.get_absolute_url())
+    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
+    cabinet = tables.Column(order_by=("cabinet__code",))
+    started_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    started_by = tables.Column(order_by=("started_by__full_name",))
+    status = tables.Column()
+    counted_on = tables.DateColumn(format="Y-m-d")
+    differences = tables.Column()
+    findings = tables.Column()
+    completed_by = tables.Column(order_by=("completed_by__full_name",))
+
+    class Meta:
+        model = StockCount
+        fields = ()
+        sequence = ("number", "organisation", "cabinet", "started_at", "started_by", "status", "counted_on",
+                    "differences", "findings", "completed_by")
+        phone_columns = ("number", "cabinet", "status", "differences")
+        order_by = ("-started_at",)
+        attrs = {**ATTRS, "data-testid": "count-table"}
+
+    def render_number(self, record):
+        return record.number
+
+    def value_number(self, record):
+        return record.number
+
+    def render_started_by(self, record):
+        return _person(record.started_by)
+
+    def value_started_by(self, record):
+        return _person(record.started_by)
+
+    def render_completed_by(self, record):
+        return _person(record.completed_by)
+
+    def value_completed_by(self, record):
+        return _person(record.completed_by)

@@ -45,3 +45,11 @@ urlpatterns += [
     path("requisitions/<int:pk>/print/", views.RequisitionPrintView.as_view(), name="requisition_print"),
     path("requisitions/<int:pk>/step/<slug:action>/", views.RequisitionStepView.as_view(), name="requisition_step"),
 ]
+urlpatterns += [
+    path("counts/", views.StockCountListView.as_view(), name="count_list"),
+    path("counts/<int:pk>/", views.StockCountDetailView.as_view(), name="count_detail"),
+    path("counts/<int:pk>/enter/", views.StockCountEnterView.as_view(), name="count_enter"),
+    path("counts/<int:pk>/print/", views.StockCountPrintView.as_view(), name="count_print"),
+    path("counts/<int:pk>/step/<slug:action>/", views.StockCountStepView.as_view(), name="count_step"),
+    path("cabinets/<int:pk>/count/", views.StockCountStartView.as_view(), name="count_start"),
+]

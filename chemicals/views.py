@@ -32,12 +32,14 @@ from .filtersets import (
     MovementFilterSet,
     RequisitionFilterSet,
     RoomFilterSet,
+    StockCountFilterSet,
     TrainingFilterSet,
 )
 from .forms import (
     CabinetForm,
     ContainerForm,
     ControlForm,
+    CountEntryForm,
     MovementForm,
     RequisitionForm,
     ReverseForm,
@@ -45,6 +47,7 @@ from .forms import (
     TrainingForm,
 )
 from .models import (
+    COUNT_FLOW,
     REQUISITION_FLOW,
     BureauControl,
     Cabinet,
@@ -57,6 +60,7 @@ from .models import (
     Movement,
     MovementKind,
     Requisition,
+    StockCount,
     StorageClass,
 )
 from .tables import (
@@ -67,6 +71,7 @@ from .tables import (
     MovementTable,
     RequisitionTable,
     RoomTable,
+    StockCountTable,
     TrainingTable,
 )
 
@@ -182,6 +187,8 @@ class CabinetDetailView(ChemDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["containers"] = self.object.containers.select_related("chemical").order_by("position", "pk")
+        ctx["count_schedule"] = selectors.count_schedule(self.object)
+        ctx["can_start_count"] = permissions.can_start_count(self.request.user, self.object)
         return ctx
 
 
@@ -628,3 +635,94 @@ class SegregationView(LedgerPageMixin, View):
             "pairs": [(StorageClass(a).label, StorageClass(b).label, reason) for a, b, reason in incompatible_pairs()],
             "source": source(),
         })
+
+
+# Stock counts (盘点) ----------------------------------------------------------------------------
+
+
+class StockCountListView(ChemListView):
+    model = StockCount
+    table_class = StockCountTable
+    filterset_class = StockCountFilterSet
+    select_related = ("organisation", "cabinet", "cabinet__room", "started_by", "completed_by")
+    title = _("Stock counts")
+
+
+class StockCountStartView(ChemViewMixin, ObjectEditView):
+    """POST only, from the cabinet's page: start a count of the cabinet."""
+
+    model = Cabinet
+    permission = staticmethod(permissions.can_start_count)
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            count = services.stock_count_start(cabinet=self.object, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(self.object.get_absolute_url())
+        messages.success(request, _("The count has started: enter what you find in the cabinet."))
+        return redirect(count.get_absolute_url())
+
+
+class StockCountDetailView(ChemDetailView):
+    model = StockCount
+    select_related = ("organisation", "cabinet", "cabinet__room", "started_by", "completed_by")
+    template_name = "chemicals/count_detail.html"
+    workflow = COUNT_FLOW
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        count, user = self.object, self.request.user
+        ctx["lines"] = lines = list(selectors.count_lines(count))
+        ctx["can_count"] = permissions.can_count(user, count)
+        if ctx["can_count"]:
+            ctx["form"] = CountEntryForm(lines=lines)
+        ctx["entered"] = sum(1 for line in lines if line.found is not None)
+        ctx["steps"] = COUNT_FLOW.available_for(user, count)
+        for step in ctx["steps"]:
+            step.url = reverse("chemicals:count_step", args=[count.pk, step.name])
+        return ctx
+
+
+class StockCountEnterView(ChemViewMixin, ObjectEditView):
+    """The phone form: what was found in each container (the same form as on the count's page)."""
+
+    model = StockCount
+    form_class = CountEntryForm
+    permission = staticmethod(permissions.can_count)
+    template_name = "chemicals/count_entry.html"
+    success_message = _("What you found was saved.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        kwargs["lines"] = list(selectors.count_lines(self.object))
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Enter the count: %(count)s") % {"count": self.object}
+        return ctx
+
+    def perform_save(self, form):
+        return services.stock_count_enter(count=self.object, actor=self.request.user, entries=form.entries())
+
+
+class StockCountStepView(TransitionView):
+    model = StockCount
+    workflow = COUNT_FLOW
+    permission = staticmethod(permissions.can_view)
+    summary_template = "chemicals/_count_summary.html"
+
+    def get_object(self):
+        count = super().get_object()
+        count.summary_lines = [line for line in selectors.count_lines(count)
+                               if line.found is None or line.difference or line.problems]
+        return count
+
+
+class StockCountPrintView(StockCountDetailView):
+    """The printable count sheet (盘点表)."""
+
+    template_name = "chemicals/count_print.html"

@@ -42,6 +42,7 @@ EXTRA_KWARGS: dict = {
     "reports:report_step": {"action": "approve"},
     "reports:circular_step": {"action": "approve"},
     "chemicals:requisition_step": {"action": "approve"},
+    "chemicals:count_step": {"action": "complete"},
 }
 # The empty POST sent to POST-only views, where a view needs to be told which action is meant.
 POST_DATA: dict = {

@@ -12,6 +12,7 @@ from chemicals.models import (
     CustodianTraining,
     Movement,
     Requisition,
+    StockCount,
 )
 
 from . import factories as cf
@@ -43,6 +44,12 @@ def _control(school):
                                 reason="区局要求双人管理")
 
 
+def _count(school):
+    """A stock count in progress of a cabinet holding one bottle."""
+    bottle = cf.container(school, cf.SALT, size="100")
+    return services.stock_count_start(cabinet=bottle.cabinet, actor=None)
+
+
 OBJECTS = {
     ChemicalRoom: cf.room,
     Cabinet: _cabinet,
@@ -51,5 +58,6 @@ OBJECTS = {
     CustodianTraining: _training,
     BureauControl: _control,
     Requisition: cf.requisition,
+    StockCount: _count,
 }
 LIST_OBJECTS = {Chemical: _chemical}
