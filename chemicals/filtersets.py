@@ -78,10 +78,22 @@ class RoomFilterSet(SchoolScopedFilterSet):
 class CabinetFilterSet(SchoolScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=CabinetKind.choices, label=_("kind"))
     controlled = django_filters.BooleanFilter(label=_("two locks (双人双锁)"))
+    count_overdue = django_filters.ChoiceFilter(label=_("Stock count overdue"), choices=YES_NO,
+                                                method="filter_count_overdue")
 
     class Meta:
         model = Cabinet
-        fields = ["organisation", "kind", "controlled"]
+        fields = ["organisation", "kind", "controlled", "count_overdue"]
+
+    def filter_count_overdue(self, queryset, name, value):
+        from .selectors import overdue_count_cabinets
+
+        overdue = overdue_count_cabinets(Cabinet.objects.all()).values("pk")
+        if value == "true":
+            return queryset.filter(pk__in=overdue)
+        if value == "false":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
 
 
 class ContainerFilterSet(SchoolScopedFilterSet):

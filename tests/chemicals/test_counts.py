@@ -408,3 +408,17 @@ def test_demo_counts(db):
         if name == "chemicals counts":
             fn(io.StringIO())
     assert StockCount.objects.count() == 6
+
+
+def test_the_cabinet_list_filters_the_cabinets_whose_count_is_overdue(school_a, custodian_a, principal_a,
+                                                                     client_for):
+    late, fresh = cf.cabinet(school_a, code="L1"), cf.cabinet(school_a, code="F1")
+    _received(school_a, late, 30)
+    _received(school_a, fresh, 2)
+    client = client_for(principal_a)
+    listed = client.get(reverse("chemicals:cabinet_list") + "?count_overdue=true").content.decode()
+    assert late.get_absolute_url() in listed and fresh.get_absolute_url() not in listed
+    page = client.get(late.get_absolute_url()).content.decode()
+    assert "overdue" in page and 'data-testid="start-count"' not in page  # the principal reads, does not count
+    listed = client.get(reverse("chemicals:cabinet_list") + "?count_overdue=false").content.decode()
+    assert fresh.get_absolute_url() in listed and late.get_absolute_url() not in listed
