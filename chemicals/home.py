@@ -37,3 +37,24 @@ def requisitions_widget(request):
     return {"template": "chemicals/home_requisitions.html", "title": _("Requisitions of chemicals"),
             "rows": [{"label": label, "status": status, "n": n, "overdue": overdue}
                      for label, status, n, overdue in rows]}
+
+
+@home.register(order=56)
+def counts_widget(request):
+    """The school's cabinets whose stock count is overdue, and its counts in progress, for the
+    custodians and the leaders who approve."""
+    from .models import Cabinet, StockCount, StockCountStatus
+    from .selectors import overdue_count_cabinets
+
+    org = getattr(request, "organisation", None)
+    if not org or not org.is_school:
+        return None
+    user = request.user
+    if not (permissions.can_keep(user, org) or has_role(user, org, permissions.APPROVER_ROLES)):
+        return None
+    overdue = overdue_count_cabinets(Cabinet.objects.filter(organisation=org)).count()
+    counting = StockCount.objects.filter(organisation=org, status=StockCountStatus.OPEN).count()
+    if not (overdue or counting):
+        return None
+    return {"template": "chemicals/home_counts.html", "title": _("Stock counts"), "overdue": overdue,
+            "counting": counting}

@@ -422,3 +422,9 @@ def test_the_cabinet_list_filters_the_cabinets_whose_count_is_overdue(school_a, 
     assert "overdue" in page and 'data-testid="start-count"' not in page  # the principal reads, does not count
     listed = client.get(reverse("chemicals:cabinet_list") + "?count_overdue=false").content.decode()
     assert fresh.get_absolute_url() in listed and late.get_absolute_url() not in listed
+    # The home page of the principal and of the custodians says how many cabinets are late.
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-testid="counts-overdue"' in home
+    assert 'data-testid="counts-widget"' in client_for(custodian_a).get(reverse("home")).content.decode()
+    services.stock_count_start(cabinet=late, actor=custodian_a)  # counting now, still overdue until completed
+    assert 'data-testid="counts-overdue"' in client_for(principal_a).get(reverse("home")).content.decode()
