@@ -28,6 +28,7 @@ from campaign_site.campaigns.models import Campaign, CampaignStatus
 from campaign_site.campaigns.selectors import Timeliness
 from campaign_site.generic import notices
 from campaign_site.generic.errors import DomainError
+from campaign_site.generic.services import model_update
 from hazards.selectors import circular_hazards, public_accountability
 
 from . import permissions, selectors
@@ -456,6 +457,46 @@ def draft_monthly_circulars(*, month: datetime.date, today: datetime.date | None
             continue
         drafted += 1
     return drafted
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@transaction.atomic
+def circular_edit(*, circular: Circular, actor, number: str, title: str, date: datetime.date, opening: str,
+                  sections: list[tuple[str, str]]) -> Circular:
+    """Correct the wording of a draft before a leader approves it: its number, title, date, opening
+    and each section's heading and paragraphs (one per line). The figures' attachment table and the
+    chosen cases stay as drafted from the records. The Word document is written again; the history
+    keeps the drafted version. "Draft again from the records" replaces these corrections."""
+    circular = _locked(circular)
+    if not circular.is_draft:
+        raise DomainError(_("Only a draft circular can be corrected; this one is %(status)s.")
+                          % {"status": circular.get_status_display()})
+    if not permissions.can_edit_circular(actor, circular):
+        raise DomainError(_("Only the bureau's safety staff correct its draft circular."))
+    number, title = (number or "").strip(), (title or "").strip()
+    if not number or not title:
+        raise DomainError(_("A circular needs its document number and title."))
+    drafted = circular.content.get("sections", [])
+    if len(sections) != len(drafted):
+        raise DomainError(_("The circular has changed since you opened it. Please open it again."))
+    content = dict(circular.content)
+    content["opening"] = (opening or "").strip()
+    content["sections"] = [
+        {**part, "heading": (heading or "").strip() or part["heading"], "paragraphs": _paragraphs(text)}
+        for part, (heading, text) in zip(drafted, sections, strict=True)
+    ]
+    content["edited"] = True
+    changed = model_update(instance=circular, data={"number": number, "title": title, "date": date,
+                                                    "content": content},
+                           actor=actor, reason=_("Wording corrected by hand"))
+    if changed:
+        circular.document.delete(save=False)
+        circular.document.save(f"{circular.month:%Y-%m}.docx", ContentFile(write_docx(circular)), save=False)
+        Circular.objects.filter(pk=circular.pk).update(document=circular.document.name)
+    return circular
 
 
 def _locked(circular: Circular) -> Circular:

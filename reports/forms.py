@@ -66,3 +66,33 @@ class SummaryForm(InstanceForm):
     initial_fields = ("title", "text")
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))
+
+
+class CircularForm(InstanceForm):
+    """The wording of a draft circular: number, title, date, opening and each section (one paragraph a line)."""
+
+    initial_fields = ("number", "title", "date")
+    number = forms.CharField(label=_("Document number"), max_length=80)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    opening = forms.CharField(label=_("Opening"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        content = instance.content if instance is not None else {}
+        self.initial.setdefault("opening", content.get("opening", ""))
+        self.section_count = len(content.get("sections", []))
+        for n, part in enumerate(content.get("sections", [])):
+            self.fields[f"heading_{n}"] = forms.CharField(label=_("Section heading"), max_length=200,
+                                                          initial=part.get("heading", ""))
+            self.fields[f"text_{n}"] = forms.CharField(
+                label=_("Section text"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                initial="\n".join(part.get("paragraphs", [])),
+                help_text=_("One paragraph a line.") + (
+                    " " + _("The typical cases chosen for the circular follow this text unchanged.")
+                    if part.get("cases") else ""))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"number": data["number"], "title": data["title"], "date": data["date"], "opening": data["opening"],
+                "sections": [(data[f"heading_{n}"], data[f"text_{n}"]) for n in range(self.section_count)]}

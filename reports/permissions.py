@@ -82,6 +82,11 @@ def can_draft_circular(user, bureau=None) -> bool:
     return has_role(user, bureau, CIRCULAR_DRAFT_ROLES)
 
 
+def can_edit_circular(user, circular) -> bool:
+    """Correct the wording of a draft circular before a leader approves it: the bureau's safety staff."""
+    return circular.is_draft and can_draft_circular(user, circular.organisation)
+
+
 def can_approve_circular(user, circular) -> bool:
     """Only a leader of the bureau (or of one above it) approves its circular."""
     return has_role(user, _bureau(circular), CIRCULAR_APPROVE_ROLES)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("circulars/", views_circular.CircularListView.as_view(), name="circular_list"),
     path("circulars/draft/", views_circular.CircularDraftView.as_view(), name="circular_draft"),
     path("circulars/<int:pk>/", views_circular.CircularDetailView.as_view(), name="circular_detail"),
+    path("circulars/<int:pk>/edit/", views_circular.CircularEditView.as_view(), name="circular_edit"),
     path("circulars/<int:pk>/step/<slug:action>/", views_circular.CircularStepView.as_view(), name="circular_step"),
     path("circulars/<int:pk>/document/", views_circular.CircularDocumentView.as_view(), name="circular_document"),
     # Dashboards (reports/dashboards.py)

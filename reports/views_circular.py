@@ -19,9 +19,11 @@ from django.views import View
 
 from campaign_site.generic.scoping import get_visible_or_404
 from campaign_site.generic.tables import Table
-from campaign_site.generic.views import ObjectDetailView, ObjectListView, TransitionView
+from campaign_site.generic.views import ObjectDetailView, ObjectEditView, ObjectListView, TransitionView
 
 from . import permissions, selectors
+from .circular import circular_edit
+from .forms import CircularForm
 from .models import CIRCULAR_FLOW, Circular, CircularStatus
 
 CIRCULAR_STYLE = {CircularStatus.DRAFT: "secondary", CircularStatus.APPROVED: "info",
@@ -125,9 +127,23 @@ class CircularDetailView(ObjectDetailView):
         ctx["steps"] = CIRCULAR_FLOW.available_for(user, circular)
         for step in ctx["steps"]:
             step.url = reverse("reports:circular_step", args=[circular.pk, step.name])
+        ctx["can_edit"] = permissions.can_edit_circular(user, circular)
         ctx["can_redraft"] = circular.is_draft and permissions.can_draft_circular(user, circular.organisation) \
             and _bureau_of(self.request) == circular.organisation
         return ctx
+
+
+class CircularEditView(ObjectEditView):
+    """Correct the wording of a draft before a leader approves it."""
+
+    model = Circular
+    select_related = ("organisation",)
+    form_class = CircularForm
+    permission = permissions.can_edit_circular
+    success_message = gettext_lazy("The circular was corrected and its Word document written again.")
+
+    def perform_save(self, form):
+        return circular_edit(circular=self.object, actor=self.request.user, **form.service_kwargs())
 
 
 class CircularStepView(TransitionView):

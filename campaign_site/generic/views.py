@@ -357,6 +357,10 @@ class ObjectEditView(ObjectFormMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.object
+        if not kwargs.get("initial"):
+            # FormView passes initial={}; a form that fills its initial values from the record
+            # (`kwargs.setdefault("initial", ...)`) must see none, or the edit page opens empty.
+            kwargs.pop("initial", None)
         return kwargs
 
     def get_context_data(self, **kwargs):

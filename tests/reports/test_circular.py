@@ -16,7 +16,7 @@ from campaign_site.generic.errors import DomainError
 from campaign_site.notifications.models import Notice
 from hazards.models import Hazard
 from reports import selectors, services, tasks
-from reports.circular import circular_approve, circular_publish, draft_circular
+from reports.circular import circular_approve, circular_edit, circular_publish, draft_circular
 from reports.models import Circular, CircularStatus, ItemKind
 from tests import factories as f
 from tests.hazards import factories as hf
@@ -223,3 +223,46 @@ def test_the_demo_district_has_one_published_circular(django_capture_on_commit_c
             if name == "reports circular":
                 fn(io.StringIO())
         assert Circular.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_bureau_corrects_the_wording_of_a_draft_and_the_word_document_follows(
+        april, in_may, bureau_staff, bureau_leader):
+    circular = draft_circular(bureau=april["district"], campaign=april["campaign"], month=MONTH)
+    client = Client()
+    client.force_login(bureau_staff)
+    url = reverse("reports:circular_edit", args=[circular.pk])
+    assert url in client.get(circular.get_absolute_url()).content.decode()
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(date="2026-05-06", opening="各学校：现将四月专项整治工作情况通报如下。",
+                heading_0="一、总体进展情况", text_0="全区整体推进有序。\n\n部分学校整改偏慢，需加快。")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    circular.refresh_from_db()
+    assert circular.content["sections"][0]["paragraphs"] == ["全区整体推进有序。", "部分学校整改偏慢，需加快。"]
+    assert circular.content["sections"][5]["cases"]  # the chosen cases stay as drafted
+    text = _text(_read(circular))
+    assert "一、总体进展情况" in text and "部分学校整改偏慢，需加快。" in text and "2026年5月6日" in text
+    assert "各学校：现将四月专项整治工作情况通报如下。" in text
+    assert circular.history.first().history_change_reason == "人工修改文字"  # in the page's language
+    # Drafting again asks first, since it would replace the corrections.
+    assert "data-confirm" in client.get(circular.get_absolute_url()).content.decode()
+
+    # An approved circular is not corrected any more, through the page or the service.
+    circular_approve(circular=circular, actor=bureau_leader)
+    assert client.get(url).status_code == 403
+    with pytest.raises(DomainError, match="Only a draft circular can be corrected"):
+        circular_edit(circular=circular, actor=bureau_staff, number="x", title="x", date=datetime.date(2026, 5, 6),
+                      opening="", sections=[("", "")] * len(circular.content["sections"]))
+
+
+@pytest.mark.django_db
+def test_a_school_cannot_correct_the_bureaus_draft(april, in_may, officer_a, bureau_leader):
+    circular = draft_circular(bureau=april["district"], campaign=april["campaign"], month=MONTH)
+    with pytest.raises(DomainError, match="Only the bureau's safety staff"):
+        circular_edit(circular=circular, actor=bureau_leader, number="x", title="x", date=datetime.date(2026, 5, 6),
+                      opening="", sections=[("", "")] * len(circular.content["sections"]))
+    client = Client()
+    client.force_login(officer_a)
+    assert client.get(reverse("reports:circular_edit", args=[circular.pk])).status_code == 404

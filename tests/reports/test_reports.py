@@ -250,3 +250,21 @@ def test_only_a_campaign_asking_for_monthly_reports_has_them(at_april_20, distri
     page = client.get(reverse("reports:overview"))
     # the campaign asking for reports, and the last month already due (March; April is due on the 25th)
     assert page.context["campaign"] == asking and page.context["month"] == datetime.date(2026, 3, 1)
+
+
+@pytest.mark.django_db
+def test_edit_pages_open_with_the_record_filled_in(at_april_20, client_for, school_a, officer_a, principal_a):
+    """The edit forms that fill themselves from the record (report, item; also accountability) open
+    with its values, not empty: the generic edit view no longer hands them an empty `initial`."""
+    rep = rf.report(school_a, items=False)
+    services.report_update(report=rep, actor=officer_a, progress="本月完成三轮自查。", manual_figures={})
+    rf.add_items(rep, officer_a, info=1, cases=0)
+    item = rep.items.get()
+    client = client_for(officer_a)
+    form = client.get(reverse("reports:item_edit", args=[item.pk])).context["form"]
+    assert (form["title"].value(), form["body"].value()) == ("工作信息1", "本月开展消防安全自查，整改隐患。")
+    form = client.get(reverse("reports:report_edit", args=[rep.pk])).context["form"]
+    assert form["progress"].value() == "本月完成三轮自查。"
+    record = hf.accountability(school_a, decided_on=datetime.date(2026, 4, 12))
+    form = client_for(principal_a).get(reverse("hazards:accountability_edit", args=[record.pk])).context["form"]
+    assert form["reason"].value() == record.reason and form["decided_by"].value() == record.decided_by
