@@ -92,10 +92,14 @@ def fill(routes, user, target: int):
             continue
         t0 = time.perf_counter()
         made = 0
-        with transaction.atomic():
-            for i in range(target - have):
-                factory(schools[i % len(schools)])
-                made += 1
+        try:
+            with transaction.atomic():
+                for i in range(target - have):
+                    factory(schools[i % len(schools)])
+                    made += 1
+        except Exception as exc:  # e.g. a factory's counter repeating values of an earlier run
+            print(f"  {model_label(model)}: factory failed ({type(exc).__name__}: {exc}), left with {have:,}")
+            continue
         print(f"  {model_label(model)}: {have:,} -> {visible.count():,} rows ({made} factory calls, "
               f"{time.perf_counter() - t0:.1f} s)")
 
@@ -186,7 +190,9 @@ def main():
                 fetch(url, {"per_page": n})
             prof.disable()
             print(f"=== {args.profile} @{n} (5 requests)")
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
+            stats = pstats.Stats(prof)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(30)
         return
 
     page_times = defaultdict(list)

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign_site.generic.ledger import QUANTITY_DIGITS, QUANTITY_PLACES, Balance, LedgerEntry, format_quantity
+from campaign_site.generic.links import reverse  # django.urls.reverse from a template: list rows link cheaply
 from campaign_site.generic.models import OrganisationOwned
 from campaign_site.generic.workflow import Transition, Workflow
 

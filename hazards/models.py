@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -12,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from campaign_site.accounts.models import Department, Organisation, Person
 from campaign_site.accounts.permissions import BUREAU_ROLES
+from campaign_site.generic.links import reverse  # django.urls.reverse from a template: list rows link cheaply
 from campaign_site.generic.scoping import ScopedQuerySet, user_scope_paths
 from campaign_site.generic.workflow import Transition, Workflow
 

@@ -11,12 +11,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaign_site.accounts.models import Organisation
+from campaign_site.generic.links import reverse  # django.urls.reverse from a template: list rows link cheaply
 from campaign_site.generic.scoping import ScopedQuerySet
 
 # Art. 23: a school bus driver is 25 to 60 years old and has driven the licence class 3 years or more.

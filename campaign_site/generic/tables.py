@@ -20,6 +20,7 @@ import re
 from functools import partialmethod
 
 import django_tables2 as tables
+from django.conf import settings
 from django.db.models import Model
 from django.template.defaultfilters import date as date_filter
 from django.templatetags.l10n import localize as localize_filter
@@ -29,7 +30,8 @@ from django.utils.formats import localize
 from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone, is_naive, template_localtime
+from django.utils.translation import get_language
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.booleancolumn import BooleanColumn
 from django_tables2.columns.datecolumn import DateColumn
@@ -39,6 +41,8 @@ from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.rows import BoundPinnedRow, BoundRow
 from django_tables2.utils import Accessor, AttributeDict, signature
+
+from .links import pinned, reverse
 
 WIDE_ONLY = "d-none d-md-table-cell"
 
@@ -69,6 +73,19 @@ class Table(tables.Table):
 CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
 _DATE_TEMPLATE = re.compile(r'^\{\{ value\|date:"([^"]*)"\|default:default \}\}$')
 _MISSING = object()
+
+# Date formats written with plain formatting (what Django's dateformat writes for these letters).
+_DATE_PARTS = {"Y": "{0.year:04d}", "m": "{0.month:02d}", "d": "{0.day:02d}", "H": "{0.hour:02d}",
+               "i": "{0.minute:02d}", "s": "{0.second:02d}"}
+_DATE_LITERALS = set("-:/. ")
+
+
+def _date_formatter(fmt: str):
+    """A `str.format` template writing `fmt` like Django's date filter, or None for formats with
+    other letters (names of months, localized parts, escapes)."""
+    if not fmt or any(c not in _DATE_PARTS and c not in _DATE_LITERALS for c in fmt):
+        return None
+    return "".join(_DATE_PARTS.get(c, c) for c in fmt).format, bool(set(fmt) & set("His"))
 
 
 def render_value(value) -> str:
@@ -195,6 +212,8 @@ class ColumnPlan:
               and _DATE_TEMPLATE.match(column.template_code or "")):
             self.render_kind = "date"
             self.date_format = _DATE_TEMPLATE.match(column.template_code).group(1)
+            self.date_fast = _date_formatter(self.date_format)
+            self.timezone = get_current_timezone() if settings.USE_TZ else None
             if isinstance(column, DateTimeColumn):  # what DateTimeColumn.value / DateColumn.value write
                 self.date_type, self.date_iso = datetime.datetime, lambda v: v.isoformat(sep=" ")
             else:
@@ -218,6 +237,22 @@ class ColumnPlan:
         self.link_fast = (isinstance(link, LinkTransform) and type(link) is LinkTransform and link.url is None
                           and link.reverse_args.get("viewname") is None and not _has_callable(link.attrs or {})
                           and "href" not in (link.attrs or {}))
+        viewname = link.reverse_args.get("viewname") if isinstance(link, LinkTransform) else None
+        self.link_reverse = (isinstance(link, LinkTransform) and type(link) is LinkTransform and link.url is None
+                             and isinstance(viewname, str) and set(link.reverse_args) <= {"viewname", "args", "kwargs"}
+                             and not _has_callable(link.attrs or {}) and "href" not in (link.attrs or {}))
+        self.link_url = None  # linkify=callable(record...): the callable, asked per row
+        if (isinstance(link, LinkTransform) and type(link) is LinkTransform and callable(link.url)
+                and not link.reverse_args and not _has_callable(link.attrs or {}) and "href" not in (link.attrs or {})):
+            self.link_fast = True
+            self.link_url = _caller(link.url)
+        if self.link_reverse:
+            self.link_fast = True
+            args, kwargs = link.reverse_args.get("args"), link.reverse_args.get("kwargs")
+            self.reverse_args = [_Resolver(a) if isinstance(a, Accessor) else a for a in args] if args else None
+            self.reverse_kwargs = ({k: _Resolver(v) if isinstance(v, Accessor) else v for k, v in kwargs.items()}
+                                   if kwargs else None)
+            self.viewname = viewname
         if self.link_fast:
             static = AttributeDict(link.attrs or {}).as_html()
             self.link_prefix = f"<a {static} href=\"" if static else "<a href=\""
@@ -262,10 +297,17 @@ class ColumnPlan:
             field = method.keywords["field"]
             choices = dict(make_hashable(field.flatchoices))
             attname = field.attname
+            shown = {}  # value -> its label, translated once per table (the language stays the same)
 
             def found(obj):
                 value = getattr(obj, attname)
-                return force_str(choices.get(make_hashable(value), value), strings_only=True)
+                try:
+                    return shown[value]
+                except KeyError:
+                    label = shown[value] = force_str(choices.get(make_hashable(value), value), strings_only=True)
+                    return label
+                except TypeError:  # unhashable
+                    return force_str(choices.get(make_hashable(value), value), strings_only=True)
         elif getattr(cls, name, None) is not None:
             def found(obj):
                 return getattr(obj, name)()
@@ -321,8 +363,15 @@ class ColumnPlan:
         if kind == "plain":
             content = value
         elif kind == "date":
-            if type(value) is datetime.date and self.date_format == "Y-m-d":
+            cls = type(value)
+            if cls is datetime.date and self.date_format == "Y-m-d":
                 content = mark_safe(value.isoformat())  # what the date filter writes for "Y-m-d"
+            elif self.date_fast is not None and (cls is datetime.datetime or (cls is datetime.date
+                                                                             and not self.date_fast[1])):
+                if (cls is datetime.datetime and self.timezone is not None and not is_naive(value)
+                        and getattr(value, "convert_to_local_time", True)):
+                    value = value.astimezone(self.timezone)  # template_localtime
+                content = mark_safe(self.date_fast[0](value))
             else:
                 content = mark_safe(render_value(date_filter(template_localtime(value), self.date_format)
                                                  or self.default))
@@ -347,6 +396,19 @@ class ColumnPlan:
         if not self.link_fast:
             return self.link(content, value=value, record=record, column=self.column,
                              bound_column=self.bound_column, bound_row=row, table=self.table)
+        if self.link_url is not None:
+            href = self.link_url({"value": value, "record": record, "column": self.column,
+                                  "bound_column": self.bound_column, "bound_row": row, "table": self.table})
+            if href is None:
+                return content
+            return mark_safe(f"{self.link_prefix}{conditional_escape(href)}\">{conditional_escape(content)}</a>")
+        if self.link_reverse:
+            href = reverse(self.viewname,
+                           args=[a(record) if isinstance(a, _Resolver) else a for a in self.reverse_args]
+                           if self.reverse_args else None,
+                           kwargs={k: v(record) if isinstance(v, _Resolver) else v
+                                   for k, v in self.reverse_kwargs.items()} if self.reverse_kwargs else None)
+            return mark_safe(f"{self.link_prefix}{conditional_escape(href)}\">{conditional_escape(content)}</a>")
         target = self.link_target(record)
         if not hasattr(target, "get_absolute_url"):
             if not hasattr(record, "get_absolute_url"):
@@ -434,6 +496,10 @@ class TablePlan:
         return f"<tr {html}>"
 
     def rows_html(self, rows) -> SafeString:
+        with pinned():
+            return self._rows_html(rows)
+
+    def _rows_html(self, rows) -> SafeString:
         out = []
         columns = self.columns
         for row in rows:
@@ -463,9 +529,13 @@ class TablePlan:
 
 
 def plan_for(table) -> TablePlan:
+    """The table's plan for the current language and time zone (labels and local times are
+    worked out once per plan)."""
+    key = (get_language(), get_current_timezone())
     plan = getattr(table, "_render_plan", None)
-    if plan is None:
+    if plan is None or plan.key != key:
         plan = table._render_plan = TablePlan(table)
+        plan.key = key
     return plan
 
 
