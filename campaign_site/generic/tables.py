@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 from functools import partialmethod
+from html import escape as html_escape
 
 import django_tables2 as tables
 from django.conf import settings
@@ -88,13 +89,23 @@ def _date_formatter(fmt: str):
     return "".join(_DATE_PARTS.get(c, c) for c in fmt).format, bool(set(fmt) & set("His"))
 
 
+def _escape(value) -> SafeString:
+    """`conditional_escape` without its lazy-argument wrapper for the common types (str, safe str)."""
+    cls = type(value)
+    if cls is SafeString:
+        return value
+    if cls is str:
+        return SafeString(html_escape(value))  # what django.utils.html.escape returns
+    return conditional_escape(value)
+
+
 def render_value(value) -> str:
     """What `{{ value }}` writes in a template (local time, localized, escaped)."""
     cls = type(value)
     if cls is SafeString:
         return value
     if cls is str:
-        return escape(value)
+        return SafeString(html_escape(value))
     value = localize(template_localtime(value))
     if not isinstance(value, str):
         value = str(value)
@@ -401,14 +412,14 @@ class ColumnPlan:
                                   "bound_column": self.bound_column, "bound_row": row, "table": self.table})
             if href is None:
                 return content
-            return mark_safe(f"{self.link_prefix}{conditional_escape(href)}\">{conditional_escape(content)}</a>")
+            return mark_safe(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
         if self.link_reverse:
             href = reverse(self.viewname,
                            args=[a(record) if isinstance(a, _Resolver) else a for a in self.reverse_args]
                            if self.reverse_args else None,
                            kwargs={k: v(record) if isinstance(v, _Resolver) else v
                                    for k, v in self.reverse_kwargs.items()} if self.reverse_kwargs else None)
-            return mark_safe(f"{self.link_prefix}{conditional_escape(href)}\">{conditional_escape(content)}</a>")
+            return mark_safe(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
         target = self.link_target(record)
         if not hasattr(target, "get_absolute_url"):
             if not hasattr(record, "get_absolute_url"):
@@ -419,7 +430,7 @@ class ColumnPlan:
             href = urls[id(target)] = target.get_absolute_url()
         if href is None:
             return content
-        return mark_safe(f"{self.link_prefix}{conditional_escape(href)}\">{conditional_escape(content)}</a>")
+        return mark_safe(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
 
     def td(self, row, record, urls) -> str:
         content = self.content(row, record, urls)
