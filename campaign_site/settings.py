@@ -206,6 +206,9 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # Confirmed imports of more rows than this run as a Celery task with a progress page (generic/importing.py).
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=300)
+# A built statistics workbook is kept this many days after it was built, then its file is removed
+# (the job page says so and offers to build it again): nightly task "purge statistics workbooks".
+WORKBOOK_KEEP_DAYS = env.int("WORKBOOK_KEEP_DAYS", default=7)
 # The day of the month a monthly report is due when the campaign sets none (its monthly-report deadline).
 REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=25)
 # Hours after the later of the first issue and the time of use by which a requisition's leftovers are

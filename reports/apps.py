@@ -32,6 +32,10 @@ class ReportsConfig(AppConfig):
                           crontab="30 6 1 * *",
                           description="Drafts each campaign bureau's circular of the month just ended "
                                       "(06:30 on the 1st; an approved or published circular is kept).")
+        periodic.register(name="purge statistics workbooks", task="reports.tasks.purge_workbooks",
+                          crontab="50 3 * * *",
+                          description="Removes the files of statistics workbooks built more than WORKBOOK_KEEP_DAYS "
+                                      "(7) days ago; their pages offer to build them again (03:50).")
         # Dashboards: the menu entry (school staff are taken to their school's), the rollups'
         # periodic task (registered by importing the module) and the demo district's first rollups.
         from . import demo_dashboards, rollups  # noqa: F401

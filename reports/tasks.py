@@ -58,6 +58,14 @@ def build_workbook_job(job_id: str) -> str:
     return workbook_job_run(job_id)
 
 
+@shared_task(name="reports.tasks.purge_workbooks")
+def purge_workbooks() -> int:
+    """Nightly: remove the files of workbooks older than WORKBOOK_KEEP_DAYS (workbook.workbook_files_purge)."""
+    from .workbook import workbook_files_purge
+
+    return workbook_files_purge()
+
+
 @shared_task(name="reports.tasks.notify_circular")
 def notify_circular(circular_id: int) -> int:
     """After publication: every school below the bureau is told (each person once)."""

@@ -2,11 +2,12 @@
 its page shows the progress, then its owner downloads it. Only the person who asked sees the job."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,6 +69,7 @@ class WorkbookJobView(LoginRequiredMixin, DetailView):
         ctx["title"] = _("Statistics workbook %(month)s: %(campaign)s") % {
             "month": f"{job.month:%Y-%m}", "campaign": job.campaign.title}
         ctx["overview_url"] = f"{reverse('reports:overview')}?campaign={job.campaign_id}&month={job.month:%Y-%m}"
+        ctx["keep_days"] = settings.WORKBOOK_KEEP_DAYS
         return ctx
 
 
@@ -81,7 +83,9 @@ class WorkbookDownloadView(LoginRequiredMixin, View):
         if job.status != WorkbookJobStatus.DONE:
             return redirect(job.get_absolute_url())
         if not job.file_path or not default_storage.exists(job.file_path):
-            raise Http404
+            messages.info(request, _("This workbook's file was removed %(days)s days after it was built. Build it "
+                                     "again from the monthly reports.") % {"days": settings.WORKBOOK_KEEP_DAYS})
+            return redirect(job.get_absolute_url())
         return FileResponse(default_storage.open(job.file_path, "rb"), as_attachment=True,
                             filename=workbook.filename(job.bureau, job.month),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -418,3 +418,23 @@ def workbook_job_run(job_id) -> str:
         send(key=f"workbook-job:{job.pk}", title=title, body=str(job.campaign.title), url=job.get_absolute_url(),
              level=level, users=[job.owner], organisation=job.bureau)
     return status
+
+
+def workbook_files_purge(*, now=None) -> int:
+    """Remove the files of workbooks built more than `settings.WORKBOOK_KEEP_DAYS` days ago (the
+    nightly task): a workbook is built on request for a download or two, and thousands of them
+    would otherwise fill the disk. The job stays (who asked for what, when); its page says the file
+    was removed and offers to build it again. Returns the number of files removed."""
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    from .models import WorkbookJob, WorkbookJobStatus
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.WORKBOOK_KEEP_DAYS)
+    removed = 0
+    old = WorkbookJob.objects.filter(status=WorkbookJobStatus.DONE, finished_at__lt=cutoff).exclude(file_path="")
+    for job_id, path in old.values_list("pk", "file_path").iterator():
+        default_storage.delete(path)  # a file already gone is no error
+        _job_update(job_id, file_path="")
+        removed += 1
+    return removed

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from reports import services
+from reports import services, workbook
 from reports.models import MonthlyReport, WorkbookJob, WorkbookJobStatus
 from reports.statistics import FIGURES
 from reports.workbook import build_workbook
@@ -186,3 +186,39 @@ def test_a_school_cannot_start_a_workbook(april, officer_a, client):
     response = client.post(reverse("reports:workbook_start"), {"campaign": april.campaign.pk, "month": "2026-04"})
     assert response.status_code == 403
     assert not WorkbookJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_workbook_files_are_removed_after_the_keep_days_and_the_page_offers_to_build_again(
+        april, bureau_staff, district, client, settings, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    from reports.tasks import purge_workbooks
+
+    settings.WORKBOOK_KEEP_DAYS = 7
+    with time_machine.travel(MAY_2, tick=False), django_capture_on_commit_callbacks(execute=True):
+        old = workbook.workbook_job_start(owner=bureau_staff, bureau=district, campaign=april.campaign,
+                                          month=datetime.date(2026, 4, 1))
+    with time_machine.travel(MAY_2 + datetime.timedelta(days=6), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        recent = workbook.workbook_job_start(owner=bureau_staff, bureau=district, campaign=april.campaign,
+                                             month=datetime.date(2026, 4, 1))
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    old_path = old.file_path
+    assert default_storage.exists(old_path) and default_storage.exists(recent.file_path)
+
+    with time_machine.travel(MAY_2 + datetime.timedelta(days=7, hours=1), tick=False):
+        assert purge_workbooks() == 1
+        assert purge_workbooks() == 0  # nothing twice
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.file_path == "" and not default_storage.exists(old_path)
+    assert recent.file_path and default_storage.exists(recent.file_path)  # built 6 days ago: kept
+
+    client.force_login(bureau_staff)
+    page = client.get(old.get_absolute_url()).content.decode()
+    assert 'data-testid="workbook-removed"' in page and "7 天后已删除" in page
+    response = client.get(reverse("reports:workbook_download", args=[old.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == old.get_absolute_url()
+    assert "重新生成" in response.content.decode()
