@@ -53,3 +53,31 @@ def ms(seconds: float) -> str:
 
 def median(values):
     return statistics.median(values)
+
+
+def copy_rows(model, rows, *, with_pk: bool = False, every: int = 0, label: str = "rows") -> int:
+    """COPY dicts of field values (by field name; ForeignKeys as pks) into `model`'s table.
+
+    Fields a row leaves out get None when nullable, else their default, else "". With `with_pk`
+    each row carries its "id" and the table's identity sequence is moved past the largest one
+    afterwards. Returns the number of rows written."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    fallback = {f.name: (None if f.null else f.get_default() if f.has_default() else "") for f in fields}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)  # "limit" is a keyword
+    table = model._meta.db_table
+    connection.ensure_connection()
+    n = 0
+    with connection.connection.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for n, row in enumerate(rows, start=1):
+            copy.write_row([row[f.name] if f.name in row else fallback[f.name] for f in fields])
+            if every and n % every == 0:
+                print(f"  {n:,} {label} …")
+    with connection.cursor() as cur:
+        if with_pk:
+            pk = model._meta.pk.column
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{pk}'), "
+                        f"(SELECT coalesce(max({pk}), 1) FROM {table}))")
+        cur.execute(f"ANALYZE {table}")
+    return n

@@ -14,7 +14,7 @@ import os
 import random
 import time
 
-from _setup import DEFAULT_URL, create_database, django_setup
+from _setup import DEFAULT_URL, copy_rows, create_database, django_setup
 
 BENCH_USER = "bench_bureau"
 
@@ -81,8 +81,6 @@ def main():
     start = datetime.date(2019, 1, 1)
     span = (today - start).days - 1
     now = timezone.now()
-    fields = [f for f in Hazard._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
     per_school = args.hazards // len(schools)
     extra = args.hazards - per_school * len(schools)
     open_states = [HazardStatus.REGISTERED, HazardStatus.RECTIFYING, HazardStatus.SUBMITTED,
@@ -105,7 +103,7 @@ def main():
                 closed_at = None
                 if status == HazardStatus.CLOSED:
                     closed_at = min(now, timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(10))))
-                values = {
+                yield {
                     "organisation": school.pk, "number": f"{school.code}-{found_on.year}-{seq:04d}",
                     "year": found_on.year, "seq": seq, "title": rng.choice(titles),
                     "location": f"{rng.choice(places)}{rng.randint(1, 5)}楼", "found_on": found_on,
@@ -113,27 +111,9 @@ def main():
                     "responsible_department": dept.pk, "responsible_person": person.pk, "closed_at": closed_at,
                     "measures": "立即整改", "created_at": now, "updated_at": now,
                 }
-                out = []
-                for f in fields:
-                    if f.name in values:
-                        out.append(values[f.name])
-                    elif f.null:
-                        out.append(None)
-                    elif f.has_default():
-                        out.append(f.get_default())
-                    else:
-                        out.append("")
-                yield out
 
-    connection.ensure_connection()
-    raw = connection.connection
-    with raw.cursor() as cur, cur.copy(f'COPY {Hazard._meta.db_table} ({", ".join(columns)}) FROM STDIN') as copy:
-        for n, row in enumerate(rows(), start=1):
-            copy.write_row(row)
-            if n % 200_000 == 0:
-                print(f"  {n:,} hazards …")
+    copy_rows(Hazard, rows(), every=200_000, label="hazards")
     with connection.cursor() as cur:
-        cur.execute(f"ANALYZE {Hazard._meta.db_table}")
         cur.execute("ANALYZE accounts_organisation")
     print(f"hazards: {Hazard.objects.count():,} in {time.perf_counter() - t1:.1f} s")
 

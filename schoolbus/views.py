@@ -96,6 +96,8 @@ class BusViewMixin:
 
 class BusListView(BusViewMixin, ObjectListView):
     template_name = "schoolbus/list.html"
+    select_related = ("organisation",)
+
     def can_create(self):
         return bool(self.create_url_name) and permissions.can_manage_any(self.request.user)
 
@@ -107,22 +109,75 @@ class BusListView(BusViewMixin, ObjectListView):
 
 
 class BusCreateView(ObjectCreateView):
+    """Saves through `services.<create_service>(organisation=…, actor=…, **fields_of(form))`."""
+
+    create_service = ""
+
     def has_permission(self):
         return permissions.can_manage_any(self.request.user)
 
     def fields_of(self, form, *exclude):
         return {k: v for k, v in form.cleaned_data.items() if k not in ("organisation", *exclude)}
 
+    def perform_save(self, form):
+        return getattr(services, self.create_service)(organisation=form.cleaned_data["organisation"],
+                                                      actor=self.request.user, **self.fields_of(form))
+
 
 class BusEditView(ObjectEditView):
+    """Saves the changed fields through `services.<update_service>(<record_kwarg>=the record, actor=…)`
+    (record_kwarg defaults to the model's name: vehicle, driver …)."""
+
     permission = staticmethod(permissions.can_edit_record)
+    update_service = ""
+    record_kwarg = ""
 
     def changed(self, form, *exclude):
         return {k: form.cleaned_data[k] for k in form.changed_data if k in form.cleaned_data and k not in exclude}
 
+    def perform_save(self, form):
+        record = {self.record_kwarg or self.model._meta.model_name: self.object}
+        return getattr(services, self.update_service)(actor=self.request.user, **record, **self.changed(form))
+
+
+def _form_errors_as_messages(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
+
+
+class PartAddView(LoginRequiredMixin, View):
+    """POST of a small form on a record's page adding a part to the record (a stop or a speed zone to
+    a route, a coach to a hired-coach event) through `services.<service>(<record_kwarg>=record,
+    actor=…, **form)`; refusals come back as messages on the record's page."""
+
+    model = None
+    form_class = None
+    service = ""
+    record_kwarg = ""
+    success_message = ""
+
+    def post(self, request, pk):
+        record = get_visible_or_404(self.model.objects.select_related("organisation"), request.user, pk=pk)
+        if not permissions.can_manage(request.user, record.organisation):
+            raise PermissionDenied
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                getattr(services, self.service)(actor=request.user, **{self.record_kwarg: record}, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, self.success_message)
+        else:
+            _form_errors_as_messages(request, form)
+        return redirect(record.get_absolute_url())
+
 
 class BusDetailView(BusViewMixin, ObjectDetailView):
     template_name = "schoolbus/record_detail.html"
+    select_related = ("organisation",)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_manage"] = permissions.can_manage(self.request.user, self.object.organisation)
@@ -136,7 +191,6 @@ class VehicleListView(BusListView):
     model = Vehicle
     table_class = VehicleTable
     filterset_class = VehicleFilterSet
-    select_related = ("organisation",)
     create_url_name = "schoolbus:vehicle_create"
     import_url_name = "schoolbus:vehicle_import"
     title = gettext_lazy("School buses")
@@ -144,7 +198,6 @@ class VehicleListView(BusListView):
 
 class VehicleDetailView(BusDetailView):
     model = Vehicle
-    select_related = ("organisation",)
     template_name = "schoolbus/vehicle_detail.html"
     detail_fields = ("organisation", "plate", "operator", "make_model", "seats", "meets_standard", "is_assembled",
                      "registered_on", "permit_number", "permit_office", "permit_route", "insurer", "status",
@@ -161,21 +214,16 @@ class VehicleDetailView(BusDetailView):
 
 class VehicleCreateView(BusCreateView):
     model = Vehicle
+    create_service = "vehicle_create"
     form_class = VehicleForm
     success_message = gettext_lazy("The school bus was put on file.")
-
-    def perform_save(self, form):
-        return services.vehicle_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                       **self.fields_of(form))
 
 
 class VehicleEditView(BusEditView):
     model = Vehicle
+    update_service = "vehicle_update"
     form_class = VehicleForm
     success_message = gettext_lazy("The school bus was updated.")
-
-    def perform_save(self, form):
-        return services.vehicle_update(vehicle=self.object, actor=self.request.user, **self.changed(form))
 
 
 # Drivers and escorts --------------------------------------------------------------------------
@@ -185,7 +233,6 @@ class DriverListView(BusListView):
     model = Driver
     table_class = DriverTable
     filterset_class = DriverFilterSet
-    select_related = ("organisation",)
     create_url_name = "schoolbus:driver_create"
     import_url_name = "schoolbus:driver_import"
     title = gettext_lazy("School bus drivers")
@@ -193,7 +240,6 @@ class DriverListView(BusListView):
 
 class DriverDetailView(BusDetailView):
     model = Driver
-    select_related = ("organisation",)
     template_name = "schoolbus/driver_detail.html"
     detail_fields = ("organisation", "name", "phone", "birth_date", "licence_class", "licence_since",
                      "endorsement_valid_until", "health_checked_on", "records_checked_on", "full_point_cycles",
@@ -209,56 +255,43 @@ class DriverDetailView(BusDetailView):
 
 class DriverCreateView(BusCreateView):
     model = Driver
+    create_service = "driver_create"
     form_class = DriverForm
     success_message = gettext_lazy("The driver was put on file.")
-
-    def perform_save(self, form):
-        return services.driver_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                      **self.fields_of(form))
 
 
 class DriverEditView(BusEditView):
     model = Driver
+    update_service = "driver_update"
     form_class = DriverForm
     success_message = gettext_lazy("The driver was updated.")
-
-    def perform_save(self, form):
-        return services.driver_update(driver=self.object, actor=self.request.user, **self.changed(form))
 
 
 class EscortListView(BusListView):
     model = Escort
     table_class = EscortTable
     filterset_class = EscortFilterSet
-    select_related = ("organisation",)
     create_url_name = "schoolbus:escort_create"
     title = gettext_lazy("Escorts")
 
 
 class EscortDetailView(BusDetailView):
     model = Escort
-    select_related = ("organisation",)
-    template_name = "schoolbus/record_detail.html"
     detail_fields = ("organisation", "name", "phone", "trained_on", "training_valid_until", "is_active")
 
 
 class EscortCreateView(BusCreateView):
     model = Escort
+    create_service = "escort_create"
     form_class = EscortForm
     success_message = gettext_lazy("The escort was put on file.")
-
-    def perform_save(self, form):
-        return services.escort_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                      **self.fields_of(form))
 
 
 class EscortEditView(BusEditView):
     model = Escort
+    update_service = "escort_update"
     form_class = EscortForm
     success_message = gettext_lazy("The escort was updated.")
-
-    def perform_save(self, form):
-        return services.escort_update(escort=self.object, actor=self.request.user, **self.changed(form))
 
 
 # Routes, stops, zones and riders --------------------------------------------------------------
@@ -268,7 +301,6 @@ class RouteListView(BusListView):
     model = Route
     table_class = RouteTable
     filterset_class = RouteFilterSet
-    select_related = ("organisation",)
     create_url_name = "schoolbus:route_create"
     title = gettext_lazy("Bus routes")
 
@@ -279,7 +311,6 @@ class RouteListView(BusListView):
 
 class RouteDetailView(BusDetailView):
     model = Route
-    select_related = ("organisation",)
     template_name = "schoolbus/route_detail.html"
     detail_fields = ("organisation", "name", "speed_limit", "tolerance_m", "grace_seconds", "is_active")
 
@@ -295,67 +326,42 @@ class RouteDetailView(BusDetailView):
         return ctx
 
 
-def _route_fields(form, exclude=("organisation", "track_text")):
-    return {k: v for k, v in form.cleaned_data.items() if k not in exclude}
-
-
 class RouteCreateView(BusCreateView):
     model = Route
+    create_service = "route_create"
     form_class = RouteForm
     success_message = gettext_lazy("The route was put on file.")
 
-    def perform_save(self, form):
-        return services.route_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                     track=services.parse_track(form.cleaned_data.get("track_text", "")),
-                                     **_route_fields(form))
+    def fields_of(self, form, *exclude):
+        fields = super().fields_of(form, "track_text", *exclude)
+        fields["track"] = services.parse_track(form.cleaned_data.get("track_text", ""))
+        return fields
 
 
 class RouteEditView(BusEditView):
     model = Route
+    update_service = "route_update"
     form_class = RouteForm
     success_message = gettext_lazy("The route was updated.")
 
-    def perform_save(self, form):
-        fields = self.changed(form, "track_text")
+    def changed(self, form, *exclude):
+        fields = super().changed(form, "track_text", *exclude)
         if "track_text" in form.changed_data:
             fields["track"] = services.parse_track(form.cleaned_data.get("track_text", ""))
-        return services.route_update(route=self.object, actor=self.request.user, **fields)
+        return fields
 
 
-class RoutePartAddView(LoginRequiredMixin, View):
-    """Add a stop or a speed zone to a route (POST from the route's page)."""
-
+class StopAddView(PartAddView):
     model = Route
-    form_class = None
-    service = None
-
-    def post(self, request, pk):
-        route = get_visible_or_404(Route, request.user, pk=pk)
-        if not permissions.can_manage(request.user, route.organisation):
-            raise PermissionDenied
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                type(self).service(route=route, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("Added to the route."))
-        else:
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
-        return redirect(route.get_absolute_url())
-
-
-class StopAddView(RoutePartAddView):
     form_class = StopForm
-    service = services.stop_add
+    service = "stop_add"
+    record_kwarg = "route"
+    success_message = gettext_lazy("Added to the route.")
 
 
-class ZoneAddView(RoutePartAddView):
+class ZoneAddView(StopAddView):
     form_class = ZoneForm
-    service = services.zone_add
+    service = "zone_add"
 
 
 class RiderListView(BusListView):
@@ -399,25 +405,23 @@ class RiderRevealView(LoginRequiredMixin, View):
 
 class RiderCreateView(BusCreateView):
     model = Rider
+    create_service = "rider_create"
     form_class = RiderForm
     success_message = gettext_lazy("The pupil was added to the riders.")
-
-    def perform_save(self, form):
-        return services.rider_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                     **self.fields_of(form))
 
 
 class RiderEditView(BusEditView):
     model = Rider
+    update_service = "rider_update"
     form_class = RiderForm
     success_message = gettext_lazy("The rider was updated.")
 
-    def perform_save(self, form):
-        fields = self.changed(form)
+    def changed(self, form, *exclude):
+        fields = super().changed(form, *exclude)
         for name in ("guardian_phone", "id_number"):
             if not fields.get(name):
                 fields.pop(name, None)  # left empty: keep the number on file
-        return services.rider_update(rider=self.object, actor=self.request.user, **fields)
+        return fields
 
 
 # Trips and violations -------------------------------------------------------------------------
@@ -458,21 +462,16 @@ class TripDetailView(BusDetailView):
 
 class TripCreateView(BusCreateView):
     model = Trip
+    create_service = "trip_log"
     form_class = TripForm
     success_message = gettext_lazy("The trip was logged and checked.")
-
-    def perform_save(self, form):
-        return services.trip_log(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                 **self.fields_of(form))
 
 
 class TripEditView(BusEditView):
     model = Trip
+    update_service = "trip_update"
     form_class = TripForm
     success_message = gettext_lazy("The trip was updated and checked again.")
-
-    def perform_save(self, form):
-        return services.trip_update(trip=self.object, actor=self.request.user, **self.changed(form))
 
 
 class TrackImportView(LoginRequiredMixin, View):
@@ -560,8 +559,6 @@ class HireListView(BusListView):
     model = HireEvent
     filterset_class = HireEventFilterSet
     table_class = HireEventTable
-
-    select_related = ("organisation",)
     create_url_name = "schoolbus:hire_create"
     title = gettext_lazy("Events with hired coaches")
 
@@ -571,7 +568,6 @@ class HireListView(BusListView):
 
 class HireDetailView(BusDetailView):
     model = HireEvent
-
     select_related = ("organisation", "approved_by")
     template_name = "schoolbus/hire_detail.html"
     detail_fields = ("organisation", "title", "event_date", "destination", "pupils", "company", "company_licence",
@@ -592,46 +588,26 @@ class HireDetailView(BusDetailView):
 
 class HireCreateView(BusCreateView):
     model = HireEvent
+    create_service = "hire_create"
     form_class = HireEventForm
-
     success_message = gettext_lazy("The event was put on file; add its coaches.")
-
-    def perform_save(self, form):
-        return services.hire_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                    **self.fields_of(form))
 
 
 class HireEditView(BusEditView):
     model = HireEvent
+    update_service = "hire_update"
+    record_kwarg = "event"
     form_class = HireEventForm
-
     success_message = gettext_lazy("The event was updated.")
     permission = staticmethod(permissions.can_edit_hire)
 
-    def perform_save(self, form):
-        return services.hire_update(event=self.object, actor=self.request.user, **self.changed(form))
 
-
-class HireCoachAddView(LoginRequiredMixin, View):
+class HireCoachAddView(PartAddView):
     model = HireEvent
-
-    def post(self, request, pk):
-        event = get_visible_or_404(self.model, request.user, pk=pk)
-        if not permissions.can_manage(request.user, event.organisation):
-            raise PermissionDenied
-        form = HiredCoachForm(request.POST)
-        if form.is_valid():
-            try:
-                services.hire_coach_add(event=event, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("The coach was added."))
-        else:
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}：{' '.join(errors)}" if label else " ".join(errors))
-        return redirect(event.get_absolute_url())
+    form_class = HiredCoachForm
+    service = "hire_coach_add"
+    record_kwarg = "event"
+    success_message = gettext_lazy("The coach was added.")
 
 
 class HireApproveView(LoginRequiredMixin, View):
