@@ -53,3 +53,14 @@ urlpatterns += [
     path("counts/<int:pk>/step/<slug:action>/", views.StockCountStepView.as_view(), name="count_step"),
     path("cabinets/<int:pk>/count/", views.StockCountStartView.as_view(), name="count_start"),
 ]
+# Printable labels (views_labels.py)
+from . import views_labels  # noqa: E402
+
+urlpatterns += [
+    path("containers/<int:pk>/label/", views_labels.ContainerLabelView.as_view(), name="container_label"),
+    path("cabinets/<int:pk>/label/", views_labels.CabinetLabelView.as_view(), name="cabinet_label"),
+    path("cabinets/<int:pk>/labels/", views_labels.CabinetLabelView.as_view(with_containers=True),
+         name="cabinet_labels"),
+    path("labels/", views_labels.LabelSelectionView.as_view(), name="label_sheet"),
+]
+

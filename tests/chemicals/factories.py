@@ -69,6 +69,26 @@ def trained_custodian(school, **kwargs):
     return person
 
 
+def controlled_container(school, cas=KCN, *, confirm=True, in_cabinet=None, size="500", unit="g", **fields):
+    """A container of a chemical under two-person control, received by two trained custodians of
+    `school` (or, with confirm=False, still awaiting the second one)."""
+    from campaign_site.generic import twoperson
+    from campaign_site.generic.models import PendingAction, PendingStatus
+
+    first, second = trained_custodian(school), trained_custodian(school)
+    if in_cabinet is None:
+        in_cabinet = cabinet(school, controlled=True, holders=(first, second), kind="toxic")
+    fields.setdefault("received_on", timezone.localdate())
+    bottle = services.container_create(organisation=school, actor=first, chemical=chem(cas), cabinet=in_cabinet,
+                                       unit=unit, size=Decimal(size), **fields)
+    if confirm:
+        action = PendingAction.objects.get(object_id=bottle.pk, kind=services.MOVEMENT_KIND,
+                                           status=PendingStatus.PENDING)
+        twoperson.pending_action_confirm(action=action, user=second, password=f.PASSWORD)
+        bottle.refresh_from_db()
+    return bottle
+
+
 def teacher(school, **kwargs):
     n = next(_n)
     kwargs.setdefault("username", f"teacher{n}")

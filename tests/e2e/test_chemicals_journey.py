@@ -1,6 +1,7 @@
 """Two-person control in a real browser: a custodian issues a highly toxic chemical -> pending and
 the balance unchanged; the same custodian is offered no way to confirm it; a second trained
-custodian confirms with their own password -> the balance changes; both names on the ledger."""
+custodian confirms with their own password -> the balance changes; both names on the ledger; the
+QR label of the bottle opens it for a custodian and answers 404 for a custodian of another school."""
 import datetime
 from decimal import Decimal
 
@@ -24,7 +25,7 @@ def left(container):
     return ContainerStock.objects.get(container=container).quantity
 
 
-def test_a_highly_toxic_issue_needs_a_second_trained_custodian(new_page, school_a):
+def test_a_highly_toxic_issue_needs_a_second_trained_custodian(new_page, school_a, school_b):
     first = cf.trained_custodian(school_a, username="keeper_zhang", full_name="保管员张")
     second = cf.trained_custodian(school_a, username="keeper_li", full_name="保管员李")
     safe = cf.cabinet(school_a, controlled=True, holders=(first, second), kind="toxic")
@@ -71,3 +72,22 @@ def test_a_highly_toxic_issue_needs_a_second_trained_custodian(new_page, school_
     row = other.locator("tr", has_text="王老师")
     assert "保管员张" in row.inner_text() and "保管员李" in row.inner_text()
     screenshot(other, "chemicals-detail-ledger-two-names")
+
+    # the cabinet's label sheet: the safe's label, then the bottle's, each with the address its QR
+    # code carries printed under it; that address opens the bottle on a custodian's phone
+    other.goto(reverse("chemicals:cabinet_labels", args=[safe.pk]))
+    labels = other.locator("[data-testid=label]")
+    assert labels.count() == 2 and labels.nth(1).locator("svg.label-qr").count() == 1
+    assert "氰化钾" in labels.nth(1).inner_text() and "剧毒" in labels.nth(1).inner_text()
+    url = labels.nth(1).get_attribute("data-label-url")
+    assert url.endswith(bottle.get_absolute_url()) and labels.nth(1).locator("[data-testid=label-url]").inner_text() == url
+    other.emulate_media(media="print")
+    screenshot(other, "chemicals-label-sheet-print")
+    other.emulate_media(media="screen")
+    phone = login(new_page(width=390, height=844), "keeper_zhang")
+    phone.goto(url)
+    assert phone.locator("[data-testid=container-left]").inner_text().startswith("480 ")
+
+    cf.trained_custodian(school_b, username="keeper_wang", full_name="保管员王")
+    stranger = login(new_page(width=390, height=844), "keeper_wang")
+    assert stranger.goto(url).status == 404
