@@ -16,6 +16,9 @@ class ChemicalsConfig(AppConfig):
         register(
             NavItem(_("Chemicals"), "chemicals:container_list", icon="droplet-half", order=50, roles=lab_roles),
         )
+        register(  # the bureau's view of its schools' chemicals
+            NavItem(_("Schools' chemicals"), "chemicals:bureau", icon="clipboard2-data", order=51, roles=BUREAU_ROLES),
+        )
 
         from campaign_site.generic import twoperson
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.filtersets import school_filter
+from campaign_site.accounts.models import Organisation
 from campaign_site.generic.filtersets import ScopedFilterSet
 
 from .models import (
@@ -207,3 +208,18 @@ class StockCountFilterSet(SchoolScopedFilterSet):
         if value == "false":
             return queryset.filter(differences=0)
         return queryset
+
+
+class BureauSchoolFilterSet(ScopedFilterSet):
+    """The bureau's page lists schools: the core's school filter (a search box above 300 schools)."""
+
+    school = school_filter(method="filter_school")
+
+    class Meta:
+        model = Organisation
+        fields = ["school"]
+
+    def filter_school(self, queryset, name, value):
+        if value is None or value == "":
+            return queryset
+        return queryset.filter(pk__in=value.values("pk") if hasattr(value, "values") else [value.pk])

@@ -166,3 +166,11 @@ def can_start_count(user, cabinet) -> bool:
 def can_count(user, count) -> bool:
     """Enter what was found on `count`, complete or cancel it (while it is in progress)."""
     return count is not None and count.status == "open" and can_keep(user, count.organisation)
+
+
+# The bureau's view of its schools -------------------------------------------------------------
+
+
+def can_view_bureau(user, obj=None) -> bool:
+    """Bureau staff (district or city) see the chemicals of the schools below them at a glance."""
+    return has_role(user, None, BUREAU_ROLES)

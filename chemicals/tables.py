@@ -1,8 +1,10 @@
 """Tables of the chemicals lists (declarations). Columns are what the export writes."""
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from campaign_site.accounts.models import Organisation
 from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.tables import Table
 
@@ -394,3 +396,71 @@ class StockCountTable(Table):
 
     def value_completed_by(self, record):
         return _person(record.completed_by)
+
+
+class BureauSchoolTable(Table):
+    """One row per school below the bureau: its controlled stock, what awaits a second custodian,
+    what shares a cabinet against the segregation table. The figures of the rows shown (the page,
+    or every row in an export) come from one call of `selectors.bureau_school_figures`."""
+
+    name = tables.Column(verbose_name=_("School"))
+    controlled_containers = tables.Column(verbose_name=_("Controlled containers in stock"), empty_values=(),
+                                          orderable=False)
+    controlled_chemicals = tables.Column(verbose_name=_("Controlled chemicals"), empty_values=(), orderable=False)
+    pending_movements = tables.Column(verbose_name=_("Movements awaiting a second custodian"), empty_values=(),
+                                      orderable=False)
+    segregation_violations = tables.Column(verbose_name=_("Segregation violations"), empty_values=(),
+                                           orderable=False)
+
+    class Meta:
+        model = Organisation
+        fields = ()
+        sequence = ("name", "controlled_containers", "controlled_chemicals", "pending_movements",
+                    "segregation_violations")
+        phone_columns = ("name", "controlled_containers", "segregation_violations")
+        order_by = ("path",)
+        attrs = {**ATTRS, "data-testid": "bureau-table"}
+        row_attrs = {"data-school": lambda record: record.pk}
+
+    def figures(self, record):
+        found = getattr(self, "_figures", None)
+        if found is None:
+            from .selectors import bureau_school_figures
+
+            page = getattr(self, "page", None)
+            if page is not None:
+                ids = [row.record.pk for row in page.object_list]  # the page's rows, read once
+            else:
+                ids = list(self.data.data.values_list("pk", flat=True))
+            found = self._figures = bureau_school_figures(ids)
+        return found[record.pk]
+
+    def render_controlled_containers(self, record):
+        n = self.figures(record).controlled_containers
+        if not n:
+            return "0"
+        url = reverse("chemicals:container_list")
+        return format_html('<a href="{}?organisation={}&amp;status=in_stock&amp;controlled=true">{}</a>', url,
+                           record.pk, n)
+
+    def value_controlled_containers(self, record):
+        return self.figures(record).controlled_containers
+
+    def render_controlled_chemicals(self, record):
+        return self.figures(record).controlled_chemicals
+
+    value_controlled_chemicals = render_controlled_chemicals
+
+    def render_pending_movements(self, record):
+        return self.figures(record).pending_movements
+
+    value_pending_movements = render_pending_movements
+
+    def render_segregation_violations(self, record):
+        n = self.figures(record).segregation_violations
+        if not n:
+            return "0"
+        return format_html('<a class="text-danger fw-semibold" href="{}">{}</a>', reverse("chemicals:segregation"), n)
+
+    def value_segregation_violations(self, record):
+        return self.figures(record).segregation_violations

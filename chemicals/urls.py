@@ -64,3 +64,9 @@ urlpatterns += [
     path("labels/", views_labels.LabelSelectionView.as_view(), name="label_sheet"),
 ]
 
+# The bureau's view of its schools (views_bureau.py)
+from . import views_bureau  # noqa: E402
+
+urlpatterns += [
+    path("bureau/", views_bureau.BureauView.as_view(), name="bureau"),
+]
