@@ -473,12 +473,14 @@ class SchoolFigures:
     controlled_chemicals: int = 0  # distinct chemicals among them
     pending_movements: int = 0  # movements awaiting a second custodian (not on the books yet)
     segregation_violations: int = 0  # pairs of chemicals sharing a cabinet against the table
+    overdue_counts: int = 0  # cabinets whose half-monthly stock count is overdue
 
 
 def bureau_school_figures(school_ids) -> dict[int, SchoolFigures]:
     """{school id: SchoolFigures} for the schools `school_ids` (the caller scoped them to the user;
     a school with nothing gets zeros). A fixed number of queries whatever the number of schools:
-    one for the controlled stock, one for the pending movements, at most three for segregation."""
+    one for the controlled stock, one for the pending movements, at most three for segregation, one
+    for the overdue stock counts."""
     from django.db.models import Count
 
     from campaign_site.generic.models import PendingAction, PendingStatus
@@ -502,4 +504,6 @@ def bureau_school_figures(school_ids) -> dict[int, SchoolFigures]:
         figures[row["organisation"]].pending_movements = row["n"]
     for violation in segregation_violations(Container.objects.filter(organisation__in=ids)):
         figures[violation.cabinet.organisation_id].segregation_violations += 1
+    for school_id, n in overdue_counts_by_school(ids).items():
+        figures[school_id].overdue_counts = n
     return figures

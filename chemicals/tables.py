@@ -411,12 +411,14 @@ class BureauSchoolTable(Table):
                                       orderable=False)
     segregation_violations = tables.Column(verbose_name=_("Segregation violations"), empty_values=(),
                                            orderable=False)
+    overdue_counts = tables.Column(verbose_name=_("Cabinets with an overdue stock count"), empty_values=(),
+                                   orderable=False)
 
     class Meta:
         model = Organisation
         fields = ()
         sequence = ("name", "controlled_containers", "controlled_chemicals", "pending_movements",
-                    "segregation_violations")
+                    "segregation_violations", "overdue_counts")
         phone_columns = ("name", "controlled_containers", "segregation_violations")
         order_by = ("path",)
         attrs = {**ATTRS, "data-testid": "bureau-table"}
@@ -464,3 +466,13 @@ class BureauSchoolTable(Table):
 
     def value_segregation_violations(self, record):
         return self.figures(record).segregation_violations
+
+    def render_overdue_counts(self, record):
+        n = self.figures(record).overdue_counts
+        if not n:
+            return "0"
+        return format_html('<a class="text-danger fw-semibold" href="{}?organisation={}&amp;count_overdue=true">{}</a>',
+                           reverse("chemicals:cabinet_list"), record.pk, n)
+
+    def value_overdue_counts(self, record):
+        return self.figures(record).overdue_counts

@@ -22,8 +22,9 @@ URL = reverse("chemicals:bureau")
 
 
 def stock_school_a(school):
-    """Two controlled bottles in stock (two chemicals), one receipt awaiting its second custodian,
-    one bottle of a chemical not under control, and one segregation violation."""
+    """Two controlled bottles in stock (two chemicals, received today), one receipt awaiting its
+    second custodian, and a cabinet received into in September, never counted since (its stock
+    count is overdue), where a list reload made its two chemicals a segregation violation."""
     cf.controlled_container(school, cf.KCN)
     cf.controlled_container(school, cf.HCL, unit="mL")
     cf.controlled_container(school, cf.KCN, confirm=False)
@@ -53,9 +54,9 @@ def test_a_district_bureau_sees_its_schools_figures_and_no_other_districts(
     cf.controlled_container(other_school, cf.KCN)
     client.force_login(bureau_staff)
     shown = rows(client.get(URL))
-    assert shown == {"实验小学": ["2", "2", "1", "1"], "第一中学": ["0", "0", "0", "0"]}
+    assert shown == {"实验小学": ["2", "2", "1", "1", "1"], "第一中学": ["0", "0", "0", "0", "0"]}
     client.force_login(outsider)
-    assert rows(client.get(URL)) == {"邻区小学": ["1", "1", "0", "0"]}
+    assert rows(client.get(URL)) == {"邻区小学": ["1", "1", "0", "0", "0"]}
 
 
 @pytest.mark.django_db
@@ -67,6 +68,10 @@ def test_the_figures_link_to_the_lists_they_count(school_a, bureau_staff, client
     listed = client.get(link).content.decode()
     assert listed.count("氰化钾") + listed.count("盐酸") >= 2 and "草酸" not in listed
     assert reverse("chemicals:segregation") in html
+    overdue = re.search(r'href="([^"]*count_overdue=true)"', html).group(1).replace("&amp;", "&")
+    listed = client.get(overdue).content.decode()
+    body = listed.split('data-testid="cabinet-table"')[1].split("<tbody")[1].split("</tbody>")[0]
+    assert body.count("<tr") == 1  # the September shelf; not the two safes received today
 
 
 @pytest.mark.django_db
@@ -103,16 +108,17 @@ def test_the_page_takes_the_same_queries_for_2_and_5_schools(district, school_a,
     for n in range(3):
         stock_school_a(f.organisation(name=f"第{n + 2}中学", parent=district))
     assert len(rows(client.get(URL))) == 5
-    assert _queries(client, URL) == two == 15
+    assert _queries(client, URL) == two == 16
 
 
 @pytest.mark.django_db
-def test_the_selector_takes_five_queries_for_any_number_of_schools(school_a, school_b, django_assert_num_queries):
+def test_the_selector_takes_six_queries_for_any_number_of_schools(school_a, school_b, django_assert_num_queries):
     stock_school_a(school_a)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         figures = selectors.bureau_school_figures([school_a.pk, school_b.pk])
     assert figures[school_a.pk] == selectors.SchoolFigures(controlled_containers=2, controlled_chemicals=2,
-                                                           pending_movements=1, segregation_violations=1)
+                                                           pending_movements=1, segregation_violations=1,
+                                                           overdue_counts=1)
     assert figures[school_b.pk] == selectors.SchoolFigures()
 
 
@@ -124,7 +130,7 @@ def test_the_export_is_a_workbook_of_every_school_with_its_figures(school_a, sch
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
-    assert ["实验小学", 2, 2, 1, 1] in values and ["第一中学", 0, 0, 0, 0] in values
+    assert ["实验小学", 2, 2, 1, 1, 1] in values and ["第一中学", 0, 0, 0, 0, 0] in values
     assert any("Segregation violations" in str(c) or "分类存放" in str(c) for row in values for c in row)
 
 
