@@ -118,6 +118,62 @@ class SqlTimer:
             self.statements.append((sql, repr(params), time.perf_counter() - start))
 
 
+def measure(client, pages, repeat: int) -> float:
+    """Request `pages` [(label, url, params)], the first being the empty layout page, round-robin
+    `repeat` times; print query counts, medians and page / (empty + own SQL); return the worst ratio."""
+    from django.db import connection
+
+    def fetch(url, params):
+        response = client.get(url, params or {})
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        return response
+
+    info = {}
+    for label, url, params in pages:  # warm up: templates, URL resolvers, connections
+        html = fetch(url, params).content.decode()
+        info[label] = len(ROW.findall(html[html.find("<tbody"):html.find("</tbody>")]))
+
+    page_times = defaultdict(list)
+    sql_times = defaultdict(list)
+    query_counts = {}
+    floor_statements = None
+    start = time.perf_counter()
+    for _round in range(repeat):
+        for label, url, params in pages:
+            timer = SqlTimer()
+            with connection.execute_wrapper(timer):
+                t0 = time.perf_counter()
+                fetch(url, params)
+                elapsed = time.perf_counter() - t0
+            if floor_statements is None:
+                floor_statements = {(sql, p) for sql, p, _t in timer.statements}
+            own = sum(t for sql, p, t in timer.statements if (sql, p) not in floor_statements)
+            page_times[label].append(elapsed)
+            sql_times[label].append(own)
+            query_counts[label] = len(timer.statements)
+    wall = time.perf_counter() - start
+    load = open("/proc/loadavg").read().split()[:3]
+
+    med = statistics.median
+    empty = med(page_times["empty layout page"])
+    print(f"\n{repeat} rounds of {len(pages)} pages in {wall:.0f} s; load average {' '.join(load)} at the end")
+    print(f"empty layout page: median {empty * 1000:.1f} ms, {query_counts['empty layout page']} queries "
+          f"(session, user, memberships, notices)\n")
+    print("| page | rows | queries | median page | own SQL | floor (empty + SQL) | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    worst = 0.0
+    for label, _url, _params in pages[1:]:
+        page, sql = med(page_times[label]), med(sql_times[label])
+        floor = empty + sql
+        ratio = page / floor
+        worst = max(worst, ratio)
+        name, _at, n = label.rpartition(" @")
+        print(f"| {name} | {n} ({info[label]} shown) | {query_counts[label]} | {page * 1000:.1f} ms | "
+              f"{sql * 1000:.1f} ms | {floor * 1000:.1f} ms | {ratio:.2f}× |")
+    print(f"\nworst ratio {worst:.2f}× (goal ≤ 2)")
+    return worst
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=41, help="rounds (each requests every page once)")
@@ -168,16 +224,6 @@ def main():
         for n in per_pages:
             pages.append((f"{route.name} @{n}", reverse(route.name), {"per_page": n}))
 
-    def fetch(url, params):
-        response = client.get(url, params or {})
-        assert response.status_code == 200, f"{url} answered {response.status_code}"
-        return response
-
-    info = {}
-    for label, url, params in pages:  # warm up: templates, URL resolvers, connections
-        html = fetch(url, params).content.decode()
-        info[label] = len(ROW.findall(html[html.find("<tbody"):html.find("</tbody>")]))
-
     if args.profile:
         import cProfile
         import pstats
@@ -187,53 +233,14 @@ def main():
             prof = cProfile.Profile()
             prof.enable()
             for _ in range(5):
-                fetch(url, {"per_page": n})
+                client.get(url, {"per_page": n})
             prof.disable()
             print(f"=== {args.profile} @{n} (5 requests)")
             stats = pstats.Stats(prof)
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(30)
         return
-
-    page_times = defaultdict(list)
-    sql_times = defaultdict(list)
-    query_counts = {}
-    floor_statements = None
-    start = time.perf_counter()
-    for _round in range(args.repeat):
-        for label, url, params in pages:
-            timer = SqlTimer()
-            with connection.execute_wrapper(timer):
-                t0 = time.perf_counter()
-                fetch(url, params)
-                elapsed = time.perf_counter() - t0
-            if floor_statements is None:
-                floor_statements = {(sql, p) for sql, p, _t in timer.statements}
-            own = sum(t for sql, p, t in timer.statements if (sql, p) not in floor_statements)
-            page_times[label].append(elapsed)
-            sql_times[label].append(own)
-            query_counts[label] = len(timer.statements)
-    wall = time.perf_counter() - start
-    load = open("/proc/loadavg").read().split()[:3]
-
-    med = statistics.median
-    empty = med(page_times["empty layout page"])
-    print(f"\n{args.repeat} rounds of {len(pages)} pages in {wall:.0f} s; load average {' '.join(load)} at the end")
-    print(f"empty layout page: median {empty * 1000:.1f} ms, {query_counts['empty layout page']} queries "
-          f"(session, user, memberships, notices)\n")
-    header = "| page | rows | queries | median page | own SQL | floor (empty + SQL) | ratio |"
-    print(header)
-    print("|---|---|---|---|---|---|---|")
-    worst = 0.0
-    for label, _url, _params in pages[1:]:
-        page, sql = med(page_times[label]), med(sql_times[label])
-        floor = empty + sql
-        ratio = page / floor
-        worst = max(worst, ratio)
-        name, _at, n = label.rpartition(" @")
-        print(f"| {name} | {n} ({info[label]} shown) | {query_counts[label]} | {page * 1000:.1f} ms | "
-              f"{sql * 1000:.1f} ms | {floor * 1000:.1f} ms | {ratio:.2f}× |")
-    print(f"\nworst ratio {worst:.2f}× (goal ≤ 2)")
+    measure(client, pages, args.repeat)
 
 
 if __name__ == "__main__":
