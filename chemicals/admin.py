@@ -1,11 +1,16 @@
-"""Back office: the administrator imports and exports the chemical catalogue (django-import-export)."""
+"""Back office: the administrator imports and exports the chemical catalogue and the bureaus' lists of
+waste contractors (django-import-export)."""
+from django import forms
 from django.contrib import admin
-from import_export import resources
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 
+from campaign_site.accounts.models import Organisation
 from campaign_site.generic.admin import RecordAdmin
+from campaign_site.generic.errors import DomainError
 
-from .models import Chemical
+from .models import Chemical, WasteContractor
 
 
 class ChemicalResource(resources.ModelResource):
@@ -30,3 +35,65 @@ class ChemicalAdmin(ImportExportModelAdmin, RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # containers and ledgers refer to catalogue entries; history is kept
+
+
+class ContractorResource(resources.ModelResource):
+    """A bureau's contractors, matched by the bureau's code and the licence number. Every row goes
+    through the same rules as the contractor page (`disposal.contractor_check`)."""
+
+    organisation = fields.Field(attribute="organisation", column_name="organisation",
+                                widget=widgets.ForeignKeyWidget(Organisation, field="code"))
+
+    class Meta:
+        model = WasteContractor
+        import_id_fields = ("organisation", "licence_number")
+        skip_unchanged = True
+        report_skipped = True
+        fields = ("organisation", "name", "credit_code", "licence_number", "licence_scope", "licence_authority",
+                  "licence_valid_from", "licence_valid_until", "contact_person", "phone", "address", "is_active",
+                  "note")
+        clean_model_instances = True
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        from .disposal import contractor_check
+
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+        try:
+            contractor_check(instance)
+        except DomainError as exc:
+            raise ValidationError(exc.message)
+
+
+class ContractorAdminForm(forms.ModelForm):
+    """The change form asks the same rules as the contractor page and the import."""
+
+    class Meta:
+        model = WasteContractor
+        fields = ["organisation", "name", "credit_code", "licence_number", "licence_scope", "licence_authority",
+                  "licence_valid_from", "licence_valid_until", "contact_person", "phone", "address", "is_active",
+                  "note"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        from .disposal import contractor_check
+
+        if not self.errors:
+            try:
+                contractor_check(self.instance)
+            except DomainError as exc:
+                self.add_error(None, exc.message)
+
+
+@admin.register(WasteContractor)
+class WasteContractorAdmin(ImportExportModelAdmin, RecordAdmin):
+    form = ContractorAdminForm
+    resource_classes = [ContractorResource]
+    list_display = ("name", "organisation", "licence_number", "licence_valid_from", "licence_valid_until",
+                    "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "licence_number", "credit_code")
+    raw_id_fields = ("organisation",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # disposal batches refer to contractors; a contractor no longer used is set inactive
+

@@ -22,7 +22,14 @@ class ChemicalsConfig(AppConfig):
 
         from campaign_site.generic import twoperson
 
-        from . import demo, demo_counts, demo_requisitions, permissions, services  # noqa: F401  (demo: registers the demo builders)
+        from . import (  # noqa: F401  (demo: registers the demo builders)
+            demo,
+            demo_counts,
+            demo_disposal,
+            demo_requisitions,
+            permissions,
+            services,
+        )
 
         # 双人收发、双人记账: every movement of a controlled chemical waits for a second trained custodian.
         twoperson.register(
@@ -44,3 +51,7 @@ class ChemicalsConfig(AppConfig):
                           description="Cabinets whose half-monthly stock count is due (a reminder) or overdue (the "
                                       "leaders told, a hazard opened once); 07:40, each notice once a day "
                                       "(CHEMICAL_COUNT_INTERVAL_DAYS).")
+        periodic.register(name="chemical expiry and disposal", task="chemicals.tasks.check_expiry_and_disposal",
+                          crontab="30 7 * * *",
+                          description="Expired controlled chemicals open a hazard; reminders of containers expiring "
+                                      "within 30 days and of contractor licences expiring within 60 days.")

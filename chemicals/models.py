@@ -763,3 +763,202 @@ class StockCountLine(models.Model):
             if not self.labelled:
                 out.append(_("not labelled"))
         return [str(x) for x in out]
+
+
+# -- expiry and disposal: deteriorated containers, waste contractors, disposal batches ----------------
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split(".") if p]
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+class ContractorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A bureau's contractors: its own staff and those above it see them, and so does every
+        school below it (a school hands its waste only to a contractor its bureau keeps)."""
+        from campaign_site.generic.scoping import scope_q, user_scope_paths
+
+        paths = user_scope_paths(user)
+        if paths is None:
+            return self.all()
+        above = sorted({p for path in paths for p in _ancestor_paths(path)})
+        return self.filter(scope_q(user, "organisation__path") | models.Q(organisation__path__in=above))
+
+
+class WasteContractor(OrganisationOwned):
+    """A unit licensed to take lab hazardous waste (处置单位), kept by a bureau (district or city) for
+    the schools below it. Its licence (危险废物经营许可证) is valid from one day to another."""
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    licence_number = models.CharField(_("licence number"), max_length=60)
+    licence_scope = models.CharField(_("licensed scope"), max_length=500,
+                                     help_text=_("The waste categories the licence covers, e.g. HW49 laboratory "
+                                                 "waste"))
+    licence_authority = models.CharField(_("issued by"), max_length=200)
+    licence_valid_from = models.DateField(_("licence valid from"))
+    licence_valid_until = models.DateField(_("licence valid until"), db_index=True)
+    contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ContractorQuerySet.as_manager()
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("waste contractor")
+        verbose_name_plural = _("waste contractors")
+        ordering = ["organisation__name", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "licence_number"],
+                                    name="chemicals_contractor_licence_unique"),
+            models.CheckConstraint(condition=models.Q(licence_valid_until__gte=models.F("licence_valid_from")),
+                                   name="chemicals_contractor_licence_dates"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("chemicals:contractor_detail", args=[self.pk])
+
+    def licence_valid_on(self, day) -> bool:
+        return self.licence_valid_from <= day <= self.licence_valid_until
+
+
+class Deterioration(OrganisationOwned):
+    """A custodian found a container deteriorated (变质: discoloured, caked, leaking label ...): it is
+    listed for scrap like an expired one."""
+
+    container = models.OneToOneField(Container, verbose_name=_("container"), on_delete=models.PROTECT,
+                                     related_name="deterioration")
+    found_on = models.DateField(_("found on"))
+    reason = models.CharField(_("what was found"), max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("deterioration")
+        verbose_name_plural = _("deteriorations")
+        ordering = ["-found_on", "pk"]
+
+    def __str__(self):
+        return f"{self.container} · {self.reason}"
+
+
+class DisposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    HANDED_OVER = "handed_over", _("Handed over")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+_DS = "chemicals.disposal."
+_DF = "chemicals.disposal_forms."
+DISPOSAL_FLOW = Workflow(
+    Transition("add_container", source=[DisposalStatus.DRAFT], label=_("Add a container"), icon="plus-lg",
+               style="outline-primary", form=_DF + "DisposalContainerForm", service=_DS + "disposal_add_container",
+               permission=_RP + "can_keep_disposal", done=_("The container is on the batch.")),
+    Transition("add_waste", source=[DisposalStatus.DRAFT], label=_("Add lab waste"), icon="plus-lg",
+               style="outline-primary", form=_DF + "DisposalWasteForm", service=_DS + "disposal_add_waste",
+               permission=_RP + "can_keep_disposal", done=_("The waste is on the batch.")),
+    Transition("remove_item", source=[DisposalStatus.DRAFT], label=_("Remove a line"), icon="dash-lg",
+               style="outline-secondary", form=_DF + "DisposalRemoveForm", service=_DS + "disposal_remove_item",
+               permission=_RP + "can_keep_disposal", done=_("The line was removed from the batch.")),
+    Transition("hand_over", source=[DisposalStatus.DRAFT], target=DisposalStatus.HANDED_OVER,
+               label=_("Hand over to the contractor"), style="success", icon="truck", confirm=True,
+               service=_DS + "disposal_hand_over", permission=_RP + "can_keep_disposal",
+               done=_("The batch was handed over: its containers are booked out as scrap.")),
+    Transition("cancel", source=[DisposalStatus.DRAFT], target=DisposalStatus.CANCELLED, label=_("Cancel"),
+               style="outline-danger", icon="x-lg", note_required=True, form=_RF + "RequisitionReasonForm",
+               service=_DS + "disposal_cancel", permission=_RP + "can_keep_disposal",
+               done=_("The batch was cancelled.")),
+    subject="batch",
+)
+
+
+class DisposalBatch(OrganisationOwned):
+    """Containers and lab waste a school hands to a licensed contractor on one day, with the
+    transfer manifest number (危险废物转移联单号). On hand-over the contractor's licence as it stood is
+    copied onto the batch; the database refuses a handed-over batch whose copied licence does not
+    cover the hand-over date."""
+
+    contractor = models.ForeignKey(WasteContractor, verbose_name=_("contractor"), on_delete=models.PROTECT,
+                                   related_name="batches")
+    handover_on = models.DateField(_("hand-over date"))
+    manifest_number = models.CharField(_("transfer manifest number (转移联单号)"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=DisposalStatus.choices,
+                              default=DisposalStatus.DRAFT, db_index=True)
+    licence_number = models.CharField(_("licence number at hand-over"), max_length=60, blank=True)
+    licence_valid_from = models.DateField(_("licence valid from"), null=True, blank=True)
+    licence_valid_until = models.DateField(_("licence valid until"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handed over by"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta(OrganisationOwned.Meta):
+        verbose_name = _("disposal batch")
+        verbose_name_plural = _("disposal batches")
+        ordering = ["-handover_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["manifest_number"], condition=~models.Q(manifest_number=""),
+                                    name="chemicals_disposal_manifest_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status="handed_over") | models.Q(
+                    ~models.Q(manifest_number=""), licence_valid_from__lte=models.F("handover_on"),
+                    licence_valid_until__gte=models.F("handover_on")),
+                name="chemicals_disposal_licence_valid_on_handover",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Disposal batch %(number)s") % {"number": self.number}
+
+    @property
+    def number(self) -> str:
+        return f"CZ{self.pk:06d}" if self.pk else ""
+
+    def get_absolute_url(self):
+        return reverse("chemicals:disposal_detail", args=[self.pk])
+
+
+class DisposalItem(models.Model):
+    """One line of a batch: a container on the books (its remaining quantity is booked out as scrap
+    on hand-over), or lab waste that never was on the books (waste liquid, contaminated packaging)."""
+
+    batch = models.ForeignKey(DisposalBatch, verbose_name=_("disposal batch"), on_delete=models.CASCADE,
+                              related_name="items")
+    container = models.ForeignKey(Container, verbose_name=_("container"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="disposal_items")
+    description = models.CharField(_("waste"), max_length=200, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES,
+                                   null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices, blank=True)
+    movement = models.ForeignKey(Movement, verbose_name=_("movement"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    pending_action = models.ForeignKey("generic.PendingAction", verbose_name=_("two-person confirmation"),
+                                       null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("disposal line")
+        verbose_name_plural = _("disposal lines")
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(container__isnull=False)
+                | models.Q(~models.Q(description=""), quantity__gt=0),
+                name="chemicals_disposal_item_container_or_waste",
+            ),
+        ]
+
+    def __str__(self):
+        if self.container_id:
+            return str(self.container)
+        return f"{self.description} {format_quantity(self.quantity)} {self.unit}"

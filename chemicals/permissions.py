@@ -174,3 +174,36 @@ def can_count(user, count) -> bool:
 def can_view_bureau(user, obj=None) -> bool:
     """Bureau staff (district or city) see the chemicals of the schools below them at a glance."""
     return has_role(user, None, BUREAU_ROLES)
+# Expiry and disposal ----------------------------------------------------------------------------
+
+# Who keeps a bureau's list of licensed waste contractors (处置单位).
+CONTRACTOR_ROLES = BUREAU_MANAGER_ROLES
+
+
+def can_keep_contractors(user, organisation: Organisation | None) -> bool:
+    """Put waste contractors on file (or correct them) at `organisation` (a bureau)."""
+    if organisation is None or organisation.is_school:
+        return False
+    return has_role(user, organisation, CONTRACTOR_ROLES)
+
+
+def can_keep_contractors_any(user, obj=None) -> bool:
+    return has_role(user, None, CONTRACTOR_ROLES)
+
+
+def can_edit_contractor(user, obj) -> bool:
+    return obj is not None and can_keep_contractors(user, obj.organisation)
+
+
+def bureaus_keeping_contractors(user):
+    """Bureaus at which `user` keeps the contractor list (choices of the form)."""
+    bureaus = Organisation.objects.bureaus().visible_to(user)
+    if getattr(user, "is_superuser", False):
+        return bureaus
+    return bureaus.filter(memberships__user=user, memberships__is_active=True,
+                          memberships__role__in=sorted(CONTRACTOR_ROLES)).distinct()
+
+
+def can_keep_disposal(user, batch) -> bool:
+    """The school's custodians prepare a disposal batch and hand it over."""
+    return batch is not None and can_keep(user, batch.organisation)

@@ -70,3 +70,20 @@ from . import views_bureau  # noqa: E402
 urlpatterns += [
     path("bureau/", views_bureau.BureauView.as_view(), name="bureau"),
 ]
+
+# Expiry and disposal (issue 8 §8): views in disposal_views.py
+from . import disposal_views as dv  # noqa: E402
+
+urlpatterns += [
+    path("disposal/candidates/", dv.DisposalCandidateListView.as_view(), name="disposal_candidates"),
+    path("containers/<int:pk>/deteriorated/", dv.ContainerDeteriorateView.as_view(), name="container_deteriorated"),
+    path("contractors/", dv.ContractorListView.as_view(), name="contractor_list"),
+    path("contractors/new/", dv.ContractorCreateView.as_view(), name="contractor_create"),
+    path("contractors/<int:pk>/", dv.ContractorDetailView.as_view(), name="contractor_detail"),
+    path("contractors/<int:pk>/edit/", dv.ContractorEditView.as_view(), name="contractor_edit"),
+    path("disposal/", dv.DisposalListView.as_view(), name="disposal_list"),
+    path("disposal/new/", dv.DisposalCreateView.as_view(), name="disposal_create"),
+    path("disposal/<int:pk>/", dv.DisposalDetailView.as_view(), name="disposal_detail"),
+    path("disposal/<int:pk>/print/", dv.DisposalPrintView.as_view(), name="disposal_print"),
+    path("disposal/<int:pk>/step/<slug:action>/", dv.DisposalStepView.as_view(), name="disposal_step"),
+]

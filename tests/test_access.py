@@ -43,6 +43,7 @@ EXTRA_KWARGS: dict = {
     "reports:circular_step": {"action": "approve"},
     "chemicals:requisition_step": {"action": "approve"},
     "chemicals:count_step": {"action": "complete"},
+    "chemicals:disposal_step": {"action": "hand_over"},
 }
 # The empty POST sent to POST-only views, where a view needs to be told which action is meant.
 POST_DATA: dict = {

@@ -2,7 +2,7 @@
 import itertools
 from decimal import Decimal
 
-from chemicals import services
+from chemicals import disposal, services
 from chemicals.models import (
     BureauControl,
     Cabinet,
@@ -10,11 +10,15 @@ from chemicals.models import (
     ChemicalRoom,
     Container,
     CustodianTraining,
+    Deterioration,
+    DisposalBatch,
     Movement,
     Requisition,
     StockCount,
+    WasteContractor,
 )
 
+from . import disposal_factories as df
 from . import factories as cf
 
 _n = itertools.count(1)
@@ -50,6 +54,20 @@ def _count(school):
     return services.stock_count_start(cabinet=bottle.cabinet, actor=None)
 
 
+def _contractor(school):
+    """A contractor on the list of the bureau above `school` (every school below it sees it: SHARED)."""
+    return df.contractor(school.parent)
+
+
+def _batch(school):
+    return df.batch(school)
+
+
+def _deterioration(school):
+    bottle = cf.container(school, cf.SALT, size="100")
+    return disposal.container_mark_deteriorated(container=bottle, actor=None, reason="结块变色")
+
+
 OBJECTS = {
     ChemicalRoom: cf.room,
     Cabinet: _cabinet,
@@ -59,5 +77,11 @@ OBJECTS = {
     BureauControl: _control,
     Requisition: cf.requisition,
     StockCount: _count,
+    WasteContractor: _contractor,
+    DisposalBatch: _batch,
+    Deterioration: _deterioration,
 }
+SHARED = {WasteContractor}
+# The list for scrap shows containers found deteriorated (or expired): one per Deterioration.
+VIEW_MODELS = {"chemicals:disposal_candidates": Deterioration}
 LIST_OBJECTS = {Chemical: _chemical}
