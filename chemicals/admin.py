@@ -53,15 +53,25 @@ class ContractorResource(resources.ModelResource):
                   "licence_valid_from", "licence_valid_until", "contact_person", "phone", "address", "is_active",
                   "note")
         clean_model_instances = True
+        use_transactions = True
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        from .disposal import contractor_check
+    def import_data(self, dataset, **kwargs):
+        kwargs["rollback_on_validation_errors"] = True  # all or nothing, like every import of the product
+        return super().import_data(dataset, **kwargs)
 
-        super().validate_instance(instance, import_validation_errors, validate_unique)
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Every row through the contractor services, so the admin obeys the rules of the pages."""
+        from .disposal import CONTRACTOR_FIELDS, contractor_create, contractor_update
+
+        actor = kwargs.get("user")
+        data = {name: getattr(instance, name) for name in CONTRACTOR_FIELDS}
         try:
-            contractor_check(instance)
+            if is_create:
+                instance.pk = contractor_create(organisation=instance.organisation, actor=actor, **data).pk
+            else:
+                contractor_update(contractor=WasteContractor.objects.get(pk=instance.pk), actor=actor, **data)
         except DomainError as exc:
-            raise ValidationError(exc.message)
+            raise ValidationError(str(exc)) from exc
 
 
 class ContractorAdminForm(forms.ModelForm):
