@@ -3,11 +3,13 @@ the balance unchanged; the same custodian is offered no way to confirm it; a sec
 custodian confirms with their own password -> the balance changes; both names on the ledger; the
 QR label of the bottle opens it for a custodian and answers 404 for a custodian of another school."""
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from campaign_site.generic import twoperson
 from campaign_site.generic.models import PendingAction, PendingStatus
@@ -84,6 +86,13 @@ def test_a_highly_toxic_issue_needs_a_second_trained_custodian(new_page, school_
     other.emulate_media(media="print")
     screenshot(other, "chemicals-label-sheet-print")
     other.emulate_media(media="screen")
+    # printed on the 60 x 40 mm label printer: one page a label, no blank page between them
+    other.goto(reverse("chemicals:cabinet_labels", args=[safe.pk]) + "?size=60x40")
+    other.emulate_media(media="print")  # page.pdf() prints with the emulated media
+    pages = PdfReader(io.BytesIO(other.pdf(prefer_css_page_size=True, print_background=True))).pages
+    other.emulate_media(media="screen")
+    assert len(pages) == 2 and "氰化钾" in pages[1].extract_text() and "打印" not in pages[0].extract_text()
+    assert [round(float(v) * 25.4 / 72) for v in pages[0].mediabox.upper_right] == [60, 40]
     phone = login(new_page(width=390, height=844), "keeper_zhang")
     phone.goto(url)
     assert phone.locator("[data-testid=container-left]").inner_text().startswith("480 ")
