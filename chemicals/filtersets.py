@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.filtersets import school_filter
 from campaign_site.accounts.models import Organisation
-from campaign_site.generic.filtersets import ScopedFilterSet
+from campaign_site.generic.filtersets import ScopedFilterSet, SearchableChoiceFilter
 
 from .models import (
     BureauControl,
@@ -97,11 +97,19 @@ class CabinetFilterSet(SchoolScopedFilterSet):
         return queryset
 
 
+def _cabinet_filter():
+    """The cabinet choice: a drop-down of the cabinets the user sees, a search box (number, room,
+    school) for a bureau that sees thousands."""
+    return SearchableChoiceFilter(queryset=Cabinet.objects.select_related("room"), label=_("cabinet"),
+                                  search_lookups=("code__icontains", "room__name__icontains",
+                                                  "organisation__name__icontains"))
+
+
 class ContainerFilterSet(SchoolScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name, CAS or lot"), method="search")
     status = django_filters.ChoiceFilter(choices=ContainerStatus.choices, label=_("status"))
     controlled = django_filters.ChoiceFilter(label=_("Double management"), choices=YES_NO, method="filter_controlled")
-    cabinet = django_filters.ModelChoiceFilter(queryset=Cabinet.objects.select_related("room"), label=_("cabinet"))
+    cabinet = _cabinet_filter()
 
     class Meta:
         model = Container
@@ -194,7 +202,7 @@ class RequisitionFilterSet(SchoolScopedFilterSet):
 
 class StockCountFilterSet(SchoolScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=StockCountStatus.choices, label=_("status"))
-    cabinet = django_filters.ModelChoiceFilter(queryset=Cabinet.objects.select_related("room"), label=_("cabinet"))
+    cabinet = _cabinet_filter()
     with_differences = django_filters.ChoiceFilter(label=_("With differences"), choices=YES_NO,
                                                    method="filter_differences")
 

@@ -111,3 +111,20 @@ def test_teacher_reads_but_cannot_edit(client, school_a):
     assert client.get(bottle.get_absolute_url()).status_code == 200
     assert client.get(reverse("chemicals:container_edit", args=[bottle.pk])).status_code == 403
     assert client.get(reverse("chemicals:container_create")).status_code == 403
+
+
+def test_a_bureau_seeing_many_cabinets_searches_them_by_number_room_or_school(
+        client, monkeypatch, school_a, school_b, bureau_staff):
+    from campaign_site.generic import filtersets
+
+    monkeypatch.setattr(filtersets, "SELECT_LIMIT", 1)  # stands for the thousands of cabinets of a city
+    cf.container(school_a, cas=cf.CAUSTIC, in_cabinet=cf.cabinet(school_a, code="酸碱柜A"))
+    cf.container(school_b, in_cabinet=cf.cabinet(school_b, code="通用柜B"))
+    client.force_login(bureau_staff)
+    for url in (reverse("chemicals:container_list"), reverse("chemicals:count_list")):
+        page = client.get(url).content.decode()
+        assert '<input type="text" name="cabinet"' in page and "酸碱柜A</option>" not in page
+    listing = client.get(reverse("chemicals:container_list"), {"cabinet": "酸碱"}).content.decode()
+    assert "氢氧化钠" in listing and "氯化钠" not in listing
+    listing = client.get(reverse("chemicals:container_list"), {"cabinet": school_b.name}).content.decode()
+    assert "氯化钠" in listing and "氢氧化钠" not in listing
