@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.generic.audit import audit_record
 from campaign_site.generic.models import AuditResult
-from campaign_site.generic.views import ObjectCreateView, ObjectEditView, TransitionView
+from campaign_site.generic.views import ObjectActionView, ObjectCreateView, TransitionView
 
 from . import disposal, permissions
 from .disposal_forms import ContractorForm, DeteriorationForm, DisposalBatchForm
@@ -35,24 +35,15 @@ class DisposalCandidateListView(ChemListView):
         return disposal.disposal_candidates(super().get_queryset())
 
 
-class ContainerDeteriorateView(ChemViewMixin, ObjectEditView):
+class ContainerDeteriorateView(ChemViewMixin, ObjectActionView):
     """Record that a container has deteriorated (变质): it is listed for scrap."""
 
     model = Container
     form_class = DeteriorationForm
+    title_format = _("Deteriorated: %(object)s")
+    plain_form = True
     permission = staticmethod(permissions.can_edit_record)
     success_message = _("The container is recorded as deteriorated and listed for scrap.")
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        kwargs.pop("user", None)
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("Deteriorated: %(container)s") % {"container": self.object}
-        return ctx
 
     def perform_save(self, form):
         disposal.container_mark_deteriorated(container=self.object, actor=self.request.user,

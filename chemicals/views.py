@@ -15,6 +15,7 @@ from campaign_site.generic.export import file_response
 from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.views import (
     ImportView,
+    ObjectActionView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectEditView,
@@ -264,24 +265,19 @@ class ContainerEditView(ChemEditView):
 # The books ------------------------------------------------------------------------------------
 
 
-class MovementCreateView(ChemViewMixin, ObjectEditView):
+class MovementCreateView(ChemViewMixin, ObjectActionView):
     """Book a movement against one container (the container is looked up in the user's scope)."""
 
     model = Container
     form_class = MovementForm
+    title_format = _("Book a movement: %(object)s")
     permission = staticmethod(permissions.can_edit_record)
     template_name = "generic/object_form.html"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
         kwargs["container"] = self.object
         return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("Book a movement: %(container)s") % {"container": self.object}
-        return ctx
 
     def perform_save(self, form):
         data = form.cleaned_data
@@ -331,22 +327,13 @@ class MovementDetailView(ChemDetailView):
         return ctx
 
 
-class MovementReverseView(ChemViewMixin, ObjectEditView):
+class MovementReverseView(ChemViewMixin, ObjectActionView):
     model = Movement
     form_class = ReverseForm
+    title_format = _("Reverse: %(object)s")
+    plain_form = True
     permission = staticmethod(permissions.can_edit_record)
     success_message = _("The reversing entry was booked.")
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        kwargs.pop("user", None)
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("Reverse: %(movement)s") % {"movement": self.object}
-        return ctx
 
     def perform_save(self, form):
         self.booked = services.movement_reverse_book(movement=self.object, actor=self.request.user,
@@ -685,25 +672,20 @@ class StockCountDetailView(ChemDetailView):
         return ctx
 
 
-class StockCountEnterView(ChemViewMixin, ObjectEditView):
+class StockCountEnterView(ChemViewMixin, ObjectActionView):
     """The phone form: what was found in each container (the same form as on the count's page)."""
 
     model = StockCount
     form_class = CountEntryForm
+    title_format = _("Enter the count: %(object)s")
     permission = staticmethod(permissions.can_count)
     template_name = "chemicals/count_entry.html"
     success_message = _("What you found was saved.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
         kwargs["lines"] = list(selectors.count_lines(self.object))
         return kwargs
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["title"] = _("Enter the count: %(count)s") % {"count": self.object}
-        return ctx
 
     def perform_save(self, form):
         return services.stock_count_enter(count=self.object, actor=self.request.user, entries=form.entries())

@@ -20,6 +20,7 @@ from campaign_site.generic.errors import DomainError
 from campaign_site.generic.models import AuditEvent
 from campaign_site.generic.views import (
     ImportView,
+    ObjectActionView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectEditView,
@@ -149,15 +150,6 @@ class DisplayRowsMixin:
         return [(label, _display(value)) for label, value in super().get_detail_rows()]
 
 
-class ChildFormView(ObjectEditView):
-    """A form that creates something under an object the user may see (the URL's pk)."""
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
-
 # organisations
 
 
@@ -254,7 +246,7 @@ class OrganisationEditView(ObjectEditView):
 # departments
 
 
-class DepartmentCreateView(ChildFormView):
+class DepartmentCreateView(ObjectActionView):
     model = Organisation
     form_class = DepartmentForm
     success_message = gettext_lazy("The department was added.")
@@ -425,7 +417,7 @@ class UserEditView(ObjectEditView):
         return services.user_update(user=self.object, actor=self.request.user, **form.cleaned_data)
 
 
-class MembershipAddView(ChildFormView):
+class MembershipAddView(ObjectActionView):
     model = User
     form_class = MembershipAddForm
     success_message = gettext_lazy("The role was given.")

@@ -370,6 +370,29 @@ class ObjectEditView(ObjectFormMixin, FormView):
         return ctx
 
 
+class ObjectActionView(ObjectEditView):
+    """A form about an object the user may see (the URL's pk) that is not that object's own form:
+    book a movement on a container, reverse an entry, add a department under an organisation. The
+    form gets no `instance` (and, with `plain_form`, no `user`: a plain django Form); the page is
+    titled `title_format % {"object": obj}` when it is set."""
+
+    title_format = ""
+    plain_form = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        if self.plain_form:
+            kwargs.pop("user", None)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.title_format:
+            ctx["title"] = self.title_format % {"object": self.object}
+        return ctx
+
+
 class ImportView(LoginRequiredMixin, FormView):
     """Upload -> preview (every row, its errors) -> confirm. All rows or none.
 
