@@ -4,7 +4,8 @@ For demo schools 1 and 2: buses (one with insurance running out, one suspended),
 past the age limit of art. 23), escorts, two routes in 郑东新区 with stops, a bridge zone and
 riders, two months of trips with a handful of rule violations, and three trips with a GPS track
 imported through the real importer: one clean, one with a speeding stretch and one that leaves
-the approved route for a few minutes.
+the approved route for a few minutes. Also the gate duty of the last two school weeks and the
+next two (one duty missed per school) and one report of an unlicensed vehicle (黑车) from school 1.
 """
 from __future__ import annotations
 
@@ -16,11 +17,23 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from campaign_site.accounts.models import Organisation, User
+from campaign_site.accounts.models import Organisation, Person, User
 from campaign_site.generic import demo
 
-from . import gps, services
-from .models import Driver, LicenceClass, Run, Trip, Vehicle, VehicleStatus, ZoneKind
+from . import gps, permissions, services
+from .models import (
+    GATE_SLOT_TIMES,
+    Driver,
+    GateDuty,
+    GateSlot,
+    LicenceClass,
+    Run,
+    Trip,
+    Vehicle,
+    VehicleReport,
+    VehicleStatus,
+    ZoneKind,
+)
 
 # Two routes around 郑东新区 (WGS-84): [lon, lat] in driving order.
 ROUTES = {
@@ -184,6 +197,66 @@ class SchoolBuses:
             gps.import_track(trip=trip, fileobj=io.BytesIO(data), datum=gps.Datum.GCJ02, actor=self.officer)
 
 
+def gate_duty(school: Organisation, n: int, rng: random.Random) -> None:
+    """Arrival: the vice-principal for safety (leader{n}); dismissal: the safety officer (officer{n}).
+
+    From today on the roster is drawn up through `services.gate_roster`. That service refuses past
+    days, and rightly (nobody may back-date a roster), so the two past weeks cannot go through it:
+    they stand for the roster the officer drew up back then and are written here, demo only, under
+    the same rules (drawn by someone who may roster, the school's own staff, school days, the usual
+    slot times, the model's constraints). Every sign-in, past or today, goes through the real
+    `services.gate_sign_in` at a moment inside the sign-in window (its `now`), so its window rule
+    holds. A slot "already over today" was not used: it would not exist when the demo is built in
+    the early morning. The dismissal of three school days ago gets no sign-in: a missed duty.
+    """
+    officer = User.objects.get(username=f"officer{n}")
+    leader = User.objects.get(username=f"leader{n}")
+    by_slot = {GateSlot.ARRIVAL: leader, GateSlot.DISMISSAL: officer}
+    people = {slot: Person.objects.get(user=user, organisation=school) for slot, user in by_slot.items()}
+    if not permissions.can_roster(officer, school):
+        raise RuntimeError("the demo safety officer cannot draw up the gate roster")
+    today, now = timezone.localdate(), timezone.now()
+    past = list(_school_days(today, 14))
+    duties = []
+    for day in past:
+        for slot, person in people.items():
+            starts_at, ends_at = GATE_SLOT_TIMES[slot]
+            duty = GateDuty(organisation=school, date=day, slot=slot, person=person, starts_at=starts_at,
+                            ends_at=ends_at, created_by=officer)
+            duty.full_clean(exclude=["organisation", "person"])
+            duty._history_user = officer
+            duty.save()
+            duties.append(duty)
+    for slot, person in people.items():
+        duties += services.gate_roster(organisation=school, actor=officer, person=person, slot=slot,
+                                       first_date=today, last_date=today + dt.timedelta(days=13))
+    missed = (past[-3], GateSlot.DISMISSAL)
+    for duty in duties:
+        if (duty.date, duty.slot) == missed:
+            continue
+        opens, _closes = duty.window()
+        at = opens + dt.timedelta(minutes=rng.randint(15, 35))
+        if at > now:
+            continue  # not yet: left due
+        actor = by_slot[duty.slot]
+        # one day the vice-principal's phone is flat: the safety officer signs in for him, with the reason
+        reason = ""
+        if duty.slot == GateSlot.ARRIVAL and duty.date == past[-5]:
+            actor, reason = officer, "本人手机没电，由安全员代为签到"
+        services.gate_sign_in(duty=duty, actor=actor, reason=reason, now=at)
+
+
+def unlicensed_vehicle_report(school: Organisation, n: int) -> VehicleReport:
+    """A white minivan without a school bus permit seen taking pupils home, reported by the safety
+    officer; the service tells the district bureau (a notice) and it shows in the bureau's list."""
+    seen = dt.datetime.combine(timezone.localdate() - dt.timedelta(days=4), dt.time(17, 35),
+                               tzinfo=timezone.get_current_timezone())
+    return services.vehicle_report_file(
+        organisation=school, actor=User.objects.get(username=f"officer{n}"), plate="豫A·D5K27", seen_at=seen,
+        place="学校东门外金水东路口", pupils_seen=9, vehicle_description="白色面包车（七座）",
+        note="放学时停在东门外揽客，车内约9名学生，无校车标牌；司机见值班人员后驶离。")
+
+
 @demo.register(50, "schoolbus")
 def build(stdout=None):
     from campaign_site.accounts.demo import SCHOOL1_CODE, SCHOOL2_CODE
@@ -193,6 +266,11 @@ def build(stdout=None):
         if stdout is not None:
             stdout.write("schoolbus: no demo schools yet; skipped")
         return
+    if not GateDuty.objects.filter(organisation__in=schools).exists():  # also for a demo built before them
+        with transaction.atomic():
+            for n, school in enumerate(schools, start=1):
+                gate_duty(school, n, random.Random(618 + n))
+            unlicensed_vehicle_report(schools[0], 1)
     if Vehicle.objects.filter(organisation__in=schools).exists():
         if stdout is not None:
             stdout.write("schoolbus: demo buses already there; skipped")
@@ -212,4 +290,6 @@ def build(stdout=None):
         stdout.write(f"schoolbus: {Vehicle.objects.filter(organisation__in=schools).count()} buses, "
                      f"{Driver.objects.filter(organisation__in=schools).count()} drivers, "
                      f"{Trip.objects.filter(organisation__in=schools).count()} trips, "
-                     f"{Violation.objects.filter(organisation__in=schools).count()} violations")
+                     f"{Violation.objects.filter(organisation__in=schools).count()} violations, "
+                     f"{GateDuty.objects.filter(organisation__in=schools).missed().count()} missed gate duties, "
+                     f"{VehicleReport.objects.filter(organisation__in=schools).count()} unlicensed vehicle report")

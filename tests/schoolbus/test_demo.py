@@ -39,3 +39,31 @@ def test_demo_school_buses(demo_built):
         if name == "schoolbus":
             fn(io.StringIO())
     assert Vehicle.objects.count() == 6
+
+
+def test_demo_gate_duty_and_unlicensed_vehicle_report(demo_built, client):
+    from django.urls import reverse
+
+    from campaign_site.accounts.models import User
+    from schoolbus.models import GateDuty, VehicleReport
+    from schoolbus.selectors import missed_gate_duty_counts
+
+    assert "missed gate duties" in demo_built
+    assert GateDuty.objects.filter(signed_in_at__isnull=False).exists()
+    assert GateDuty.objects.exclude(on_behalf_reason="").count() == 2  # one per school, with its reason
+    missed = GateDuty.objects.missed()
+    assert missed.count() == 2  # one per school: the dismissal of three school days ago
+    duty = missed.select_related("organisation", "person").get(organisation__code="2141017101")
+    principal = User.objects.get(username="principal1")
+    client.force_login(principal)
+    page = client.get(reverse("schoolbus:gate_list") + "?state=missed").content.decode()
+    assert duty.person.name in page and 'data-state="missed"' in page
+    counts = missed_gate_duty_counts(year=duty.date.year, month=duty.date.month, user=principal)
+    assert counts == {duty.organisation_id: 1}  # counted for the school's statistics, its own only
+    report = VehicleReport.objects.get()
+    assert report.plate == "豫AD5K27"
+    client.force_login(User.objects.get(username="bureau"))
+    assert "豫AD5K27" in client.get(reverse("schoolbus:report_list")).content.decode()
+    assert client.get(report.get_absolute_url()).status_code == 200
+    client.force_login(User.objects.get(username="outsider"))  # another district's bureau
+    assert client.get(report.get_absolute_url()).status_code == 404
