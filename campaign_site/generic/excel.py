@@ -967,8 +967,6 @@ def stream_table(
 
 
 def _stream_xlsx(fileobj: IO[bytes], columns: Sequence[Column], max_bytes: int | None) -> StreamedTable:
-    from openpyxl import load_workbook
-
     try:
         with zipfile.ZipFile(fileobj) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
@@ -978,7 +976,7 @@ def _stream_xlsx(fileobj: IO[bytes], columns: Sequence[Column], max_bytes: int |
         raise ExcelError(f"文件内容过大（解压后约 {_fmt_mb(unzipped)} MB），请分成多个文件导入。")
     fileobj.seek(0)
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        workbook = _load_sizeless_workbook(fileobj)
     except Exception as exc:
         raise ExcelError(MSG_CORRUPT) from exc
     try:
@@ -990,6 +988,37 @@ def _stream_xlsx(fileobj: IO[bytes], columns: Sequence[Column], max_bytes: int |
         workbook.close()
         raise
     return StreamedTable(header_row, frozenset(found), rows, close=workbook.close)
+
+
+def _load_sizeless_workbook(fileobj: IO[bytes]):
+    """`load_workbook(fileobj, read_only=True, data_only=True)` without the size scan of each sheet.
+    openpyxl's read-only sheet looks for <dimension> when it is created, and where there is none
+    (write-only openpyxl files, many terminals' exports) its scan (iterparse, "end" events) only
+    stops at the end of <sheetData>: it parses the whole sheet once more and builds a tree of every
+    row, about 80 bytes a row (7.7 MiB at 100,000 GPS points, bench/bench_gps.py). _xlsx_value_rows
+    does not use the dimensions, so the sheets here have none, as after reset_dimensions()."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class SizelessSheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            pass
+
+    class Reader(ExcelReader):
+        def read_worksheets(self):
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                ws = SizelessSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    reader = Reader(fileobj, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 def _xlsx_value_rows(sheet) -> Iterator[tuple]:

@@ -24,11 +24,12 @@ def csv_bytes(points, headers=("定位时间", "经度", "纬度", "速度", "�
     return io.BytesIO(("\n".join(lines) + "\n").encode(encoding))
 
 
-def xlsx_bytes(points, headers=("定位时间", "经度", "纬度", "速度")):
+def xlsx_bytes(points, headers=("定位时间", "经度", "纬度", "速度"), write_only=False):
+    """write_only: as openpyxl's write-only mode (and many terminals) write it, without <dimension>."""
     from openpyxl import Workbook
 
-    wb = Workbook()
-    ws = wb.active
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("轨迹") if write_only else wb.active
     ws.append(["校车定位数据导出"])  # a title row above the header, as terminals write
     ws.append(list(headers))
     for at, lon, lat, speed in points:

@@ -3,6 +3,7 @@ speeding and off-route episodes found on the track (one hazard per episode)."""
 import datetime as dt
 import io
 import tracemalloc
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -222,7 +223,8 @@ def _peak_memory(trip, n, make_file):
         assert outcome.points == n
 
 
-@pytest.mark.parametrize("make_file", [csv_bytes, xlsx_bytes], ids=["csv", "xlsx"])
+@pytest.mark.parametrize("make_file", [csv_bytes, xlsx_bytes, partial(xlsx_bytes, write_only=True)],
+                         ids=["csv", "xlsx", "xlsx-without-dimension"])
 def test_memory_does_not_grow_with_the_file(school_a, make_file):
     """Peak memory while importing 2,000 and 20,000 points: the larger file (10× as long) may not
     need more than a little over the smaller one's, since rows are read lazily (openpyxl's
