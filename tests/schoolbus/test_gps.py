@@ -202,6 +202,28 @@ def test_within_tolerance_is_on_route(trip):
     assert _episodes(trip, ViolationKind.OFF_ROUTE) == []
 
 
+class _TrackAt:
+    """A track every point is exactly `metres` from (the checker's only question to a track)."""
+
+    def __init__(self, metres):
+        self.metres = metres
+
+    def distance(self, lon, lat, *, within=None):
+        return self.metres
+
+
+@pytest.mark.parametrize(("metres", "episodes"), [(200, 0), (200.001, 1)], ids=["at-tolerance", "just-beyond"])
+def test_off_route_exactly_at_the_tolerance_is_on_route(trip, metres, episodes):
+    # tolerance 200 m, grace 60 s: 120 points a second apart, all `metres` from the route
+    assert trip.route.tolerance_m == 200 and trip.route.grace_seconds == 60
+    checker = gps.Checker(trip=trip, track=_TrackAt(metres))
+    start = dt.datetime(2026, 9, 1, 7, 0, tzinfo=dt.UTC)
+    for seq in range(1, 121):
+        checker.feed(seq, start + dt.timedelta(seconds=seq), 116.4, LAT, 30)
+    found = checker.finish()
+    assert [(e.kind, e.points) for e in found] == [(ViolationKind.OFF_ROUTE, 120)] * episodes
+
+
 def test_route_without_track_is_not_checked_for_off_route(school_a):
     r = bf.route(school_a, track=[], stops=1)
     t = bf.trip(school_a, route=r)
