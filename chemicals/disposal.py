@@ -23,8 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign_site.accounts.models import Organisation
+from campaign_site.generic.audit import audit_record
 from campaign_site.generic.errors import DomainError
 from campaign_site.generic.ledger import format_quantity
+from campaign_site.generic.models import AuditResult
 from campaign_site.generic.services import model_update
 
 from . import permissions, selectors, services
@@ -193,6 +195,17 @@ def _check_contractor_for(school: Organisation, contractor: WasteContractor, day
     problem = licence_problem(contractor, day)
     if problem:
         raise DomainError(problem, code="licence_not_valid")
+
+
+def audit_licence_refusal(*, request, contractor: WasteContractor, day: datetime.date, obj) -> str | None:
+    """A batch refused because `contractor`'s licence does not cover `day` goes to the security
+    audit log (about `obj`: the contractor on creating a batch, the batch on handing it over).
+    Called by the page after the refusing service's transaction has rolled back, which would have
+    taken a record written inside it along. Returns the problem (None: the licence covers the day)."""
+    problem = licence_problem(contractor, day)
+    if problem:
+        audit_record("disposal_refused", request=request, obj=obj, result=AuditResult.DENIED, detail=problem)
+    return problem
 
 
 def _check_manifest(manifest_number: str, batch_pk=None) -> str:

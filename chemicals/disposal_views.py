@@ -3,9 +3,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.generic.audit import audit_record
-from campaign_site.generic.models import AuditResult
-from campaign_site.generic.views import ObjectActionView, ObjectCreateView, TransitionView
+from campaign_site.generic.views import ObjectActionView, TransitionView
 
 from . import disposal, permissions
 from .disposal_forms import ContractorForm, DeteriorationForm, DisposalBatchForm
@@ -18,7 +16,7 @@ from .disposal_tables import (
     DisposalCandidateTable,
 )
 from .models import DISPOSAL_FLOW, Container, DisposalBatch, WasteContractor
-from .views import ChemDetailView, ChemEditView, ChemListView, ChemViewMixin
+from .views import ChemCreateView, ChemDetailView, ChemEditView, ChemListView, ChemViewMixin
 
 
 class DisposalCandidateListView(ChemListView):
@@ -70,26 +68,21 @@ class ContractorListView(ChemListView):
 class ContractorDetailView(ChemDetailView):
     model = WasteContractor
     select_related = ("organisation",)
+    edit_permission = staticmethod(permissions.can_edit_contractor)
     detail_fields = ("organisation", "name", "credit_code", "licence_number", "licence_scope", "licence_authority",
                      "licence_valid_from", "licence_valid_until", "contact_person", "phone", "address", "is_active",
                      "note")
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_keep"] = permissions.can_edit_contractor(self.request.user, self.object)
-        return ctx
 
-
-class ContractorCreateView(ObjectCreateView):
+class ContractorCreateView(ChemCreateView):
     model = WasteContractor
     form_class = ContractorForm
     permission = staticmethod(permissions.can_keep_contractors_any)
     success_message = _("The contractor was put on the bureau's list.")
 
     def perform_save(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
         return disposal.contractor_create(organisation=form.cleaned_data["organisation"], actor=self.request.user,
-                                          **data)
+                                          **self.fields_of(form))
 
 
 class ContractorEditView(ChemEditView):
@@ -115,10 +108,9 @@ class DisposalListView(ChemListView):
     title = _("Disposal batches")
 
 
-class DisposalCreateView(ObjectCreateView):
+class DisposalCreateView(ChemCreateView):
     model = DisposalBatch
     form_class = DisposalBatchForm
-    permission = staticmethod(permissions.can_keep_any)
     success_message = _("The batch was saved as a draft: put the containers and waste on it, then hand it over.")
 
     def perform_save(self, form):
@@ -128,13 +120,9 @@ class DisposalCreateView(ObjectCreateView):
                                         manifest_number=data["manifest_number"], note=data["note"])
 
     def form_invalid(self, form):
-        refused = [e for e in form.non_field_errors()]
-        if refused and form.is_bound and form.cleaned_data.get("contractor") is not None:
-            problem = disposal.licence_problem(form.cleaned_data["contractor"], form.cleaned_data.get("handover_on")) \
-                if form.cleaned_data.get("handover_on") else None
-            if problem:
-                audit_record("disposal_refused", request=self.request, obj=form.cleaned_data["contractor"],
-                             result=AuditResult.DENIED, detail=problem)
+        contractor, day = form.cleaned_data.get("contractor"), form.cleaned_data.get("handover_on")
+        if form.non_field_errors() and contractor is not None and day:
+            disposal.audit_licence_refusal(request=self.request, contractor=contractor, day=day, obj=contractor)
         return super().form_invalid(form)
 
 
@@ -143,6 +131,7 @@ class DisposalDetailView(ChemDetailView):
     select_related = ("organisation", "contractor", "handed_over_by", "created_by")
     template_name = "chemicals/disposal_detail.html"
     workflow = DISPOSAL_FLOW
+    step_url_name = "chemicals:disposal_step"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -150,9 +139,6 @@ class DisposalDetailView(ChemDetailView):
         ctx["lines"] = disposal.batch_lines(batch)
         ctx["licence_problem"] = disposal.licence_problem(batch.contractor, batch.handover_on) \
             if batch.status == "draft" else None
-        ctx["steps"] = DISPOSAL_FLOW.available_for(self.request.user, batch)
-        for step in ctx["steps"]:
-            step.url = reverse("chemicals:disposal_step", args=[batch.pk, step.name])
         return ctx
 
 
@@ -162,15 +148,12 @@ class DisposalPrintView(DisposalDetailView):
     template_name = "chemicals/disposal_print.html"
 
 
-class DisposalStepView(TransitionView):
+class DisposalStepView(ChemViewMixin, TransitionView):
     model = DisposalBatch
     workflow = DISPOSAL_FLOW
-    permission = staticmethod(permissions.can_view)
 
     def post(self, request, *args, **kwargs):
-        if self.transition.name == "hand_over":
-            problem = disposal.licence_problem(self.object.contractor, self.object.handover_on)
-            if problem:  # refused by the service: the refusal goes to the security audit log
-                audit_record("disposal_refused", request=request, obj=self.object, result=AuditResult.DENIED,
-                             detail=problem)
+        if self.transition.name == "hand_over":  # the service refuses it: the refusal is audited
+            disposal.audit_licence_refusal(request=request, contractor=self.object.contractor,
+                                           day=self.object.handover_on, obj=self.object)
         return super().post(request, *args, **kwargs)

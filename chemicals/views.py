@@ -107,11 +107,21 @@ class ChemListView(ChemViewMixin, ObjectListView):
 
 
 class ChemDetailView(ChemViewMixin, ObjectDetailView):
+    """A record's page. Its "Edit" button (`can_keep`) asks `edit_permission`, the rule of the record's
+    edit page; a record with a `workflow` lists the steps the user may take now (`steps`), each
+    linking to `step_url_name` (the record's TransitionView)."""
+
     template_name = "chemicals/record_detail.html"
+    edit_permission = staticmethod(permissions.can_edit_record)
+    step_url_name = ""
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["can_keep"] = permissions.can_keep(self.request.user, self.object.organisation)
+        ctx["can_keep"] = self.edit_permission(self.request.user, self.object)
+        if self.step_url_name:
+            ctx["steps"] = self.workflow.available_for(self.request.user, self.object)
+            for step in ctx["steps"]:
+                step.url = reverse(self.step_url_name, args=[self.object.pk, step.name])
         return ctx
 
 
@@ -582,10 +592,11 @@ class RequisitionDetailView(ChemDetailView):
     select_related = ("organisation", "requester", "approved_by", "issued_by")
     template_name = "chemicals/requisition_detail.html"
     workflow = REQUISITION_FLOW
+    step_url_name = "chemicals:requisition_step"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        requisition, user = self.object, self.request.user
+        requisition = self.object
         ctx["accounts"] = selectors.requisition_accounts(requisition)
         ctx["movements"] = selectors.requisition_movements(requisition) \
             .select_related("chemical", "container", "created_by", "second_person").order_by("occurred_at", "pk")
@@ -593,16 +604,12 @@ class RequisitionDetailView(ChemDetailView):
             .order_by("requested_at", "pk")
         ctx["returned_by"] = "、".join(dict.fromkeys(
             m.created_by.display_name for m in ctx["movements"] if m.kind == MovementKind.RETURN and m.created_by))
-        ctx["steps"] = REQUISITION_FLOW.available_for(user, requisition)
-        for step in ctx["steps"]:
-            step.url = reverse("chemicals:requisition_step", args=[requisition.pk, step.name])
         return ctx
 
 
-class RequisitionStepView(TransitionView):
+class RequisitionStepView(ChemViewMixin, TransitionView):
     model = Requisition
     workflow = REQUISITION_FLOW
-    permission = staticmethod(permissions.can_view)
 
 
 class RequisitionPrintView(RequisitionDetailView):
@@ -657,6 +664,7 @@ class StockCountDetailView(ChemDetailView):
     select_related = ("organisation", "cabinet", "cabinet__room", "started_by", "completed_by")
     template_name = "chemicals/count_detail.html"
     workflow = COUNT_FLOW
+    step_url_name = "chemicals:count_step"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -666,9 +674,6 @@ class StockCountDetailView(ChemDetailView):
         if ctx["can_count"]:
             ctx["form"] = CountEntryForm(lines=lines)
         ctx["entered"] = sum(1 for line in lines if line.found is not None)
-        ctx["steps"] = COUNT_FLOW.available_for(user, count)
-        for step in ctx["steps"]:
-            step.url = reverse("chemicals:count_step", args=[count.pk, step.name])
         return ctx
 
 
@@ -691,10 +696,9 @@ class StockCountEnterView(ChemViewMixin, ObjectActionView):
         return services.stock_count_enter(count=self.object, actor=self.request.user, entries=form.entries())
 
 
-class StockCountStepView(TransitionView):
+class StockCountStepView(ChemViewMixin, TransitionView):
     model = StockCount
     workflow = COUNT_FLOW
-    permission = staticmethod(permissions.can_view)
     summary_template = "chemicals/_count_summary.html"
 
     def get_object(self):

@@ -171,6 +171,19 @@ def test_a_batch_to_a_contractor_whose_licence_has_expired_is_refused(school_a, 
                                  handover_on=TODAY - 401 * DAY)
 
 
+def test_a_batch_refused_on_the_create_page_for_the_licence_is_audited(school_a, district, custodian_a, client_for):
+    contractor = df.contractor(district, valid_until=TODAY + 10 * DAY)
+    response = client_for(custodian_a).post(reverse("chemicals:disposal_create"), {
+        "organisation": school_a.pk, "contractor": contractor.pk, "handover_on": (TODAY + 11 * DAY).isoformat()})
+    assert response.status_code == 200 and contractor.licence_number in response.content.decode()
+    event = AuditEvent.objects.get(action="disposal_refused")
+    assert event.result == "denied" and event.user == custodian_a
+    assert (event.content_type.model, event.object_id) == ("wastecontractor", str(contractor.pk))
+    # a refusal for another reason (no such contractor chosen) is not a licence refusal
+    client_for(custodian_a).post(reverse("chemicals:disposal_create"), {"organisation": school_a.pk})
+    assert AuditEvent.objects.filter(action="disposal_refused").count() == 1
+
+
 def test_hand_over_is_refused_when_the_licence_no_longer_covers_the_day(school_a, district, custodian_a,
                                                                         bureau_staff, client_for):
     contractor = df.contractor(district)
@@ -185,7 +198,8 @@ def test_hand_over_is_refused_when_the_licence_no_longer_covers_the_day(school_a
     batch.refresh_from_db()
     assert batch.status == DisposalStatus.DRAFT
     assert not Movement.objects.filter(kind=MovementKind.SCRAP).exists()
-    assert AuditEvent.objects.filter(action="disposal_refused", result="denied").exists()
+    event = AuditEvent.objects.get(action="disposal_refused", result="denied")
+    assert (event.content_type.model, event.object_id) == ("disposalbatch", str(batch.pk))  # about the batch
 
 
 def test_the_database_refuses_a_handed_over_batch_outside_its_licence(school_a, district):
