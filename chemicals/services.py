@@ -700,15 +700,29 @@ def requisition_submit(*, requisition: Requisition, actor, **_ignored) -> Requis
     return requisition
 
 
+def _check_decider(actor, requisition: Requisition, step: str) -> None:
+    """Approving and rejecting are one decision with one rule (permissions.can_approve_requisition):
+    the school's head of laboratories or principal takes it, never the requester. `step` ("approve"
+    or "reject") only words the refusal."""
+    if getattr(actor, "pk", None) == requisition.requester_id:
+        raise DomainError({
+            "approve": _("You asked for these chemicals yourself: the head of laboratories or the principal "
+                         "approves the requisition."),
+            "reject": _("You asked for these chemicals yourself: the head of laboratories or the principal "
+                        "decides on the requisition."),
+        }[step])
+    if not permissions.can_approve_requisition(actor, requisition):
+        raise DomainError({
+            "approve": _("Only the school's head of laboratories or principal approves a requisition."),
+            "reject": _("Only the school's head of laboratories or principal rejects a requisition."),
+        }[step])
+
+
 def requisition_approve(*, requisition: Requisition, actor, note: str = "", **_ignored) -> Requisition:
     """The head of laboratories or the principal approves; never the requester."""
     with transaction.atomic():
         requisition = _lock_requisition(requisition)
-        if getattr(actor, "pk", None) == requisition.requester_id:
-            raise DomainError(_("You asked for these chemicals yourself: the head of laboratories or the principal "
-                                "approves the requisition."))
-        if not permissions.can_approve_requisition(actor, requisition):
-            raise DomainError(_("Only the school's head of laboratories or principal approves a requisition."))
+        _check_decider(actor, requisition, "approve")
         REQUISITION_FLOW.apply(requisition, "approve", actor=actor, note=note,
                                fields={"approved_by": actor, "approved_at": timezone.now()})
         _notify_requisition(
@@ -723,11 +737,7 @@ def requisition_approve(*, requisition: Requisition, actor, note: str = "", **_i
 def requisition_reject(*, requisition: Requisition, actor, note: str = "", **_ignored) -> Requisition:
     with transaction.atomic():
         requisition = _lock_requisition(requisition)
-        if getattr(actor, "pk", None) == requisition.requester_id:
-            raise DomainError(_("You asked for these chemicals yourself: the head of laboratories or the principal "
-                                "decides on the requisition."))
-        if not permissions.can_approve_requisition(actor, requisition):
-            raise DomainError(_("Only the school's head of laboratories or principal rejects a requisition."))
+        _check_decider(actor, requisition, "reject")
         REQUISITION_FLOW.apply(requisition, "reject", actor=actor, note=note,
                                fields={"approved_by": actor, "approved_at": timezone.now(),
                                        "review_note": (note or "").strip()[:500]})

@@ -79,6 +79,26 @@ def test_a_teacher_neither_approves_nor_issues(school_a, teacher, principal_a, b
     assert response.status_code == 200 and left(bottle) == Decimal("500")
 
 
+def test_approving_and_rejecting_ask_the_same_decider_check(school_a, lab_head, teacher, client_for):
+    """One rule for both steps, in the service: the requester and a teacher are refused either one,
+    called directly or posted on the page (where the form shows the refusal)."""
+    req = cf.requisition(school_a, requester=lab_head)
+    for service, own, not_decider in (
+            (services.requisition_approve, "approves the requisition", "principal approves a requisition"),
+            (services.requisition_reject, "decides on the requisition", "principal rejects a requisition")):
+        with pytest.raises(DomainError, match=own):
+            service(requisition=req, actor=lab_head, note="用量过大")
+        with pytest.raises(DomainError, match=not_decider):
+            service(requisition=req, actor=teacher, note="用量过大")
+    for user in (lab_head, teacher):
+        for step in ("approve", "reject"):
+            response = client_for(user).post(reverse("chemicals:requisition_step", args=[req.pk, step]),
+                                             {"note": "用量过大"})
+            assert response.status_code == 200 and "head of laboratories or" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == RequisitionStatus.SUBMITTED and req.approved_by is None
+
+
 def test_issue_only_after_approval_and_never_more_than_approved(school_a, teacher, principal_a, custodian_a, bottle):
     req = cf.requisition(school_a, requester=teacher, lines=[(cf.chem(cf.SALT), Decimal("50"), "g")])
     line = req.lines.get()
