@@ -7,8 +7,14 @@ class GenericConfig(AppConfig):
     label = "generic"
     verbose_name = _("Shared records")
 
+    # Apps whose models' get_FOO_display read cached labels (generic/choices.py).
+    CHOICE_LABEL_APPS = ("accounts", "generic", "notifications", "campaigns", "hazards", "chemicals", "schoolbus",
+                         "reports")
+
     def ready(self):
-        from . import periodic
+        from . import choices, periodic
+
+        choices.install(self.CHOICE_LABEL_APPS)
 
         periodic.register(
             name="heartbeat", task="campaign_site.generic.tasks.heartbeat", every_seconds=60,

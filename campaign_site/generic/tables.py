@@ -26,9 +26,7 @@ from django.db.models import Model
 from django.template.defaultfilters import date as date_filter
 from django.templatetags.l10n import localize as localize_filter
 from django.templatetags.l10n import unlocalize as unlocalize_filter
-from django.utils.encoding import force_str
 from django.utils.formats import localize
-from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone, is_naive, template_localtime
@@ -43,6 +41,7 @@ from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.rows import BoundPinnedRow, BoundRow
 from django_tables2.utils import Accessor, AttributeDict, signature
 
+from .choices import choice_label
 from .links import pinned, reverse
 
 WIDE_ONLY = "d-none d-md-table-cell"
@@ -296,29 +295,19 @@ class ColumnPlan:
         return found
 
     def _display_for(self, cls):
-        """`obj.get_FOO_display()` for instances of `cls`: Django's own builds a dict of the
-        field's choices (hashing every lazy label, i.e. translating it) on each call; when the
-        method is Django's, the dict is built once here. None if `cls` has no such method."""
+        """`obj.get_FOO_display()` for instances of `cls`, as a plain function of the instance
+        (generic/choices.py: the labels are translated once per field and language). None if
+        `cls` has no such method."""
         found = self._display_by_class.get(cls, _MISSING)
         if found is not _MISSING:
             return found
         name = self.display_name
         method = next((k.__dict__[name] for k in cls.__mro__ if name in k.__dict__), None)
-        if isinstance(method, partialmethod) and method.func is Model._get_FIELD_display:
+        if isinstance(method, partialmethod) and method.func in (Model._get_FIELD_display, choice_label):
             field = method.keywords["field"]
-            choices = dict(make_hashable(field.flatchoices))
-            attname = field.attname
-            shown = {}  # value -> its label, translated once per table (the language stays the same)
 
             def found(obj):
-                value = getattr(obj, attname)
-                try:
-                    return shown[value]
-                except KeyError:
-                    label = shown[value] = force_str(choices.get(make_hashable(value), value), strings_only=True)
-                    return label
-                except TypeError:  # unhashable
-                    return force_str(choices.get(make_hashable(value), value), strings_only=True)
+                return choice_label(obj, field)
         elif getattr(cls, name, None) is not None:
             def found(obj):
                 return getattr(obj, name)()
