@@ -26,7 +26,8 @@ YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
 
 def _live_focus_areas(request=None):
-    return FocusArea.objects.filter(campaign__in=Campaign.objects.live()).select_related("campaign").order_by(
+    # Only what the option shows (its label): the rows carry the areas' descriptions.
+    return FocusArea.objects.filter(campaign__in=Campaign.objects.live()).only("pk", "name", "name_en").order_by(
         "-campaign__start", "order")
 
 

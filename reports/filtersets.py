@@ -26,7 +26,8 @@ class OverviewFilterSet(ScopedFilterSet):
     """Filters of the bureau's overview (the campaign and month are chosen above the table)."""
 
     campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), method="chosen_above",
-                                                queryset=Campaign.objects.live().exclude(status=CampaignStatus.DRAFT))
+                                                queryset=Campaign.objects.live().exclude(status=CampaignStatus.DRAFT)
+                                                .only("pk", "title", "title_en"))
     month = django_filters.CharFilter(label=_("Month"), method="chosen_above",
                                       widget=django_filters.widgets.forms.TextInput(attrs={"type": "month"}))
     q = django_filters.CharFilter(label=_("School"), method="search")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.filtersets import school_filter
 from campaign_site.accounts.models import Organisation
-from campaign_site.generic.filtersets import ScopedFilterSet
+from campaign_site.generic.filtersets import ScopedFilterSet, SearchableChoiceFilter
 
 from .models import (
     Driver,
@@ -77,7 +77,8 @@ class RouteFilterSet(SchoolScopedFilterSet):
 class RiderFilterSet(SchoolScopedFilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"),
                                   widget=forms.TextInput(attrs={"placeholder": _("Pupil, class or guardian")}))
-    route = django_filters.ModelChoiceFilter(queryset=Route.objects.all(), label=_("Route"))
+    # A bureau sees every school's routes: a search box above SELECT_LIMIT of them.
+    route = SearchableChoiceFilter(queryset=Route.objects.only("pk", "name"), label=_("Route"))
 
     class Meta:
         model = Rider

@@ -60,7 +60,7 @@ class ActivityFilterSet(ScopedFilterSet):
                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte",
                                         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.live())
+    campaign = django_filters.ModelChoiceFilter(label=_("Campaign"), queryset=Campaign.objects.live().only("pk", "title", "title_en"))
 
     class Meta:
         model = Activity
