@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.generic.ledger import format_quantity
-from campaign_site.generic.tables import Table
+from campaign_site.generic.tables import Table, badge
 
 from .models import (
     BureauControl,
@@ -201,8 +201,7 @@ class MovementTable(Table):
 
     def render_kind(self, record):
         label = record.get_kind_display()
-        return format_html("{} <span class=\"badge text-bg-secondary\">{}</span>", label, _("reversal")) \
-            if record.reverses_id else label
+        return format_html("{} {}", label, badge(_("reversal"))) if record.reverses_id else label
 
     def value_kind(self, record):
         return record.get_kind_display() + (f"（{_('reversal')}）" if record.reverses_id else "")
@@ -350,8 +349,7 @@ class RequisitionTable(Table):
     def render_status(self, record):
         label = record.get_status_display()
         if record.is_overdue:
-            return format_html("{} <span class=\"badge text-bg-danger\" data-testid=\"overdue\">{}</span>", label,
-                               _("overdue"))
+            return format_html("{} {}", label, badge(_("overdue"), "danger", data_testid="overdue"))
         return label
 
     def value_status(self, record):

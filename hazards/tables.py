@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from campaign_site.generic.tables import Table
+from campaign_site.generic.tables import Table, badge
 
 from .models import AccountabilityRecord, Hazard, HazardLevel, HazardStatus, Inspection, InspectionSchedule
 
@@ -51,14 +51,13 @@ class HazardTable(Table):
 
     def render_level(self, value, record):
         if record.level == HazardLevel.MAJOR:
-            return format_html('<span class="badge text-bg-danger">{}</span>', value)
+            return badge(value, "danger")
         return value
 
     def render_status(self, value, record):
-        html = format_html('<span class="badge text-bg-{}">{}</span>', STATUS_STYLE.get(record.status, "secondary"),
-                           value)
+        html = badge(value, STATUS_STYLE.get(record.status, "secondary"))
         if record.is_overdue():
-            html = format_html('{} <span class="badge text-bg-danger">{}</span>', html, _("overdue"))
+            html = format_html("{} {}", html, badge(_("overdue"), "danger"))
         return html
 
     def value_status(self, value, record):

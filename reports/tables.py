@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.campaigns.selectors import Timeliness
-from campaign_site.generic.tables import Table
+from campaign_site.generic.tables import Table, badge
 
 from .models import BullyingScreening, MonthlyReport, ReportStatus, Summary
 
@@ -17,7 +17,7 @@ STATUS_STYLE = {
 
 
 def status_badge(status, label):
-    return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_STYLE.get(status, "secondary"), label)
+    return badge(label, STATUS_STYLE.get(status, "secondary"))
 
 
 class MonthlyReportTable(Table):
@@ -60,8 +60,7 @@ class OverviewTable(Table):
         return value
 
     def render_timeliness(self, record):
-        return format_html('<span class="badge text-bg-{}">{}</span>', Timeliness.styles[record.timeliness],
-                           Timeliness.label(record.timeliness))
+        return badge(Timeliness.label(record.timeliness), Timeliness.styles[record.timeliness])
 
     def value_timeliness(self, record):
         return Timeliness.label(record.timeliness)

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
-from campaign_site.generic.tables import Table
+from campaign_site.generic.tables import Table, badge
 
 from . import masking
 from .models import (
@@ -36,9 +36,9 @@ def _due_badge(value):
         return "—"
     today = timezone.localdate()
     if value < today:
-        return format_html('<span class="badge text-bg-danger">{}</span>', value.isoformat())
+        return badge(value.isoformat(), "danger")
     if (value - today).days <= REMIND_DAYS:
-        return format_html('<span class="badge text-bg-warning">{}</span>', value.isoformat())
+        return badge(value.isoformat(), "warning")
     return value.isoformat()
 
 
@@ -63,8 +63,7 @@ class VehicleTable(Table):
         attrs = {**ATTRS, "data-testid": "vehicle-table"}
 
     def render_status(self, value, record):
-        return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_STYLE.get(record.status, "secondary"),
-                           value)
+        return badge(value, STATUS_STYLE.get(record.status, "secondary"))
 
     def render_permit_valid_until(self, value):
         return _due_badge(value)
@@ -115,8 +114,8 @@ class DriverTable(Table):
     def render_qualified(self, record):
         reasons = self._reasons(record)
         if reasons:
-            return format_html('<span class="badge text-bg-danger" title="{}">{}</span>', " ".join(reasons), _("No"))
-        return format_html('<span class="badge text-bg-success">{}</span>', _("Yes"))
+            return badge(_("No"), "danger", title=" ".join(reasons))
+        return badge(_("Yes"), "success")
 
     def value_qualified(self, record):
         reasons = self._reasons(record)
@@ -218,7 +217,7 @@ class TripTable(Table):
 
     def render_violation_count(self, value):
         if value:
-            return format_html('<span class="badge text-bg-danger">{}</span>', value)
+            return badge(value, "danger")
         return value
 
 
@@ -294,7 +293,7 @@ class HireEventTable(Table):
 
     def render_status(self, value, record):
         style = "success" if record.status == "approved" else "warning"
-        return format_html('<span class="badge text-bg-{}">{}</span>', style, value)
+        return badge(value, style)
 
     def value_status(self, value, record):
         return record.get_status_display()
@@ -330,8 +329,7 @@ class GateDutyTable(Table):
         return f"{record.starts_at:%H:%M}–{record.ends_at:%H:%M}"
 
     def render_state(self, value, record):
-        return format_html('<span class="badge text-bg-{}" data-state="{}">{}</span>',
-                           GATE_STATE_STYLE.get(value, "secondary"), value, GateState(value).label)
+        return badge(GateState(value).label, GATE_STATE_STYLE.get(value, "secondary"), data_state=value)
 
     def value_state(self, value):
         return str(GateState(value).label)

@@ -4,17 +4,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
-from campaign_site.generic.tables import Table
+from campaign_site.generic.tables import Table, badge
 
 from .models import Activity, Campaign, PlanStatus
 from .selectors import Timeliness
 
 STATUS_STYLES = {"draft": "secondary", "active": "primary", "closed": "dark",
                  PlanStatus.SUBMITTED: "info", PlanStatus.ACCEPTED: "success", PlanStatus.RETURNED: "danger"}
-
-
-def badge(text, style):
-    return format_html('<span class="badge text-bg-{}">{}</span>', style, text)
 
 
 class CampaignTable(Table):

@@ -111,6 +111,14 @@ def render_value(value) -> str:
     return conditional_escape(value)
 
 
+def badge(text, style: str = "secondary", **attrs) -> SafeString:
+    """`<span class="badge text-bg-STYLE">text</span>`, the pill every list shows a state with (what
+    `format_html` writes, without its per-argument machinery); `data_testid="x"` writes
+    `data-testid="x"` after the class."""
+    extra = "".join(f' {name.replace("_", "-")}="{_escape(str(value))}"' for name, value in attrs.items())
+    return SafeString(f'<span class="badge text-bg-{style}"{extra}>{_escape(text)}</span>')
+
+
 def _has_callable(attrs) -> bool:
     for value in attrs.values():
         if callable(value) or (isinstance(value, dict) and _has_callable(value)):
@@ -544,4 +552,4 @@ def rows_html(table) -> SafeString:
     return plan_for(table).rows_html(table.paginated_rows)
 
 
-__all__ = ["WIDE_ONLY", "BoundRow", "Table", "TablePlan", "plan_for", "rows_html", "render_value"]
+__all__ = ["WIDE_ONLY", "BoundRow", "Table", "badge", "TablePlan", "plan_for", "rows_html", "render_value"]

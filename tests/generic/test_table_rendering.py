@@ -202,3 +202,13 @@ def test_filter_fields_of_the_register_take_the_plain_path(bureau_staff):
     kinds = {name: _plain_widget(field.widget) for name, field in form.fields.items()}
     assert kinds["q"] == "input" and kinds["status"] == "select" and kinds["found_from"] == "input"
     assert None not in kinds.values(), kinds
+
+
+def test_badge_writes_what_format_html_wrote():
+    from django.utils.html import format_html
+
+    from campaign_site.generic.tables import badge
+
+    assert badge("<b>&'\"", "danger", data_testid="x", title="a \"b\"") == format_html(
+        '<span class="badge text-bg-danger" data-testid="{}" title="{}">{}</span>', "x", 'a "b"', "<b>&'\"")
+    assert badge(format_html("<i>{}</i>", "安全")) == '<span class="badge text-bg-secondary"><i>安全</i></span>'
