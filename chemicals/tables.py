@@ -255,9 +255,7 @@ class TrainingTable(Table):
         return record.person.display_name
 
     def value_valid_today(self, record):
-        from django.utils import timezone
-
-        return _yes_no(record.is_valid_on(timezone.localdate()))
+        return _yes_no(record.is_valid_on(self.today))
 
     def render_valid_today(self, record):
         return self.value_valid_today(record)

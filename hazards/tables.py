@@ -56,15 +56,15 @@ class HazardTable(Table):
 
     def render_status(self, value, record):
         html = badge(value, STATUS_STYLE.get(record.status, "secondary"))
-        if record.is_overdue():
+        if record.is_overdue(self.today):
             html = format_html("{} {}", html, badge(_("overdue"), "danger"))
         return html
 
     def value_status(self, value, record):
-        return f"{value} ({_('overdue')})" if record.is_overdue() else value
+        return f"{value} ({_('overdue')})" if record.is_overdue(self.today) else value
 
     def render_due(self, value, record):
-        if record.is_overdue():
+        if record.is_overdue(self.today):
             return format_html('<span class="text-danger fw-semibold">{}</span>', f"{value:%Y-%m-%d}")
         return f"{value:%Y-%m-%d}"
 

@@ -1,7 +1,6 @@
 """Tables of the school bus lists (declarations). Columns are what the export writes: pupils'
 guardian phones and ID numbers are masked here, for everyone."""
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -30,11 +29,10 @@ STATUS_STYLE = {VehicleStatus.IN_SERVICE: "success", VehicleStatus.SUSPENDED: "w
                 VehicleStatus.SCRAPPED: "secondary"}
 
 
-def _due_badge(value):
+def _due_badge(value, today):
     """A date shown red once past, amber within the reminder month."""
     if value is None:
         return "—"
-    today = timezone.localdate()
     if value < today:
         return badge(value.isoformat(), "danger")
     if (value - today).days <= REMIND_DAYS:
@@ -66,13 +64,13 @@ class VehicleTable(Table):
         return badge(value, STATUS_STYLE.get(record.status, "secondary"))
 
     def render_permit_valid_until(self, value):
-        return _due_badge(value)
+        return _due_badge(value, self.today)
 
     def render_inspection_due(self, value):
-        return _due_badge(value)
+        return _due_badge(value, self.today)
 
     def render_insurance_valid_until(self, value):
-        return _due_badge(value)
+        return _due_badge(value, self.today)
 
     def value_status(self, value, record):
         return record.get_status_display()
@@ -106,10 +104,10 @@ class DriverTable(Table):
     def _reasons(self, record):
         from .services import driver_eligibility
 
-        return driver_eligibility(record, timezone.localdate())
+        return driver_eligibility(record, self.today)
 
     def render_endorsement_valid_until(self, value):
-        return _due_badge(value)
+        return _due_badge(value, self.today)
 
     def render_qualified(self, record):
         reasons = self._reasons(record)
@@ -138,7 +136,7 @@ class EscortTable(Table):
         attrs = ATTRS
 
     def render_training_valid_until(self, value):
-        return _due_badge(value)
+        return _due_badge(value, self.today)
 
 
 class RouteTable(Table):

@@ -27,9 +27,10 @@ from django.template.defaultfilters import date as date_filter
 from django.templatetags.l10n import localize as localize_filter
 from django.templatetags.l10n import unlocalize as unlocalize_filter
 from django.utils.formats import localize
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone, is_naive, template_localtime
+from django.utils.timezone import get_current_timezone, is_naive, localdate, template_localtime
 from django.utils.translation import get_language
 from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.booleancolumn import BooleanColumn
@@ -41,7 +42,7 @@ from django_tables2.columns.templatecolumn import TemplateColumn
 from django_tables2.rows import BoundPinnedRow, BoundRow
 from django_tables2.utils import Accessor, AttributeDict, signature
 
-from .choices import choice_label
+from .choices import choice_label, labels_for
 from .links import pinned, reverse
 
 WIDE_ONLY = "d-none d-md-table-cell"
@@ -50,6 +51,11 @@ WIDE_ONLY = "d-none d-md-table-cell"
 class Table(tables.Table):
     class Meta:
         phone_columns: tuple = ()
+
+    @cached_property
+    def today(self) -> datetime.date:
+        """The local date, read once per table: cells that compare a date with today use it."""
+        return localdate()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -313,9 +319,13 @@ class ColumnPlan:
         method = next((k.__dict__[name] for k in cls.__mro__ if name in k.__dict__), None)
         if isinstance(method, partialmethod) and method.func in (Model._get_FIELD_display, choice_label):
             field = method.keywords["field"]
+            labels, attname = labels_for(field), field.attname  # a plan is made for one language
 
             def found(obj):
-                return choice_label(obj, field)
+                try:
+                    return labels[getattr(obj, attname)]
+                except (KeyError, TypeError):
+                    return choice_label(obj, field)
         elif getattr(cls, name, None) is not None:
             def found(obj):
                 return getattr(obj, name)()
