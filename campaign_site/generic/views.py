@@ -15,6 +15,8 @@ view behind `create_url_name`, so the button and the page never disagree.
 """
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -22,6 +24,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -233,6 +236,22 @@ class ObjectListView(ScopedViewMixin, SingleTableMixin, FilterView):
         return ctx
 
 
+def detail_value(value):
+    """A record page's value as people read it. A tick box reads 是/否, not True/False. A moment is
+    shown in the site's time zone: it is stored in UTC and the template's linebreaksbr would print
+    it as "2026-11-30 22:50:40+00:00" (the evening before, for a 06:50 departure). Seconds only
+    when there are any (a trip leaves at 06:50, a speeding episode starts at 06:50:40)."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    return value
+
+
 class ObjectDetailView(ScopedViewMixin, DetailView):
     """One record: its fields, transitions timeline, attachments and history."""
 
@@ -257,9 +276,7 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
             field = obj._meta.get_field(name)
             display = getattr(obj, f"get_{name}_display", None)
             value = display() if display else getattr(obj, name)
-            if isinstance(value, bool):  # a tick box reads 是/否, not True/False
-                value = _("Yes") if value else _("No")
-            rows.append((field.verbose_name, value))
+            rows.append((field.verbose_name, detail_value(value)))
         return rows
 
     def get_context_data(self, **kwargs):
