@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from campaign_site.generic.ledger import QUANTITY_DIGITS, QUANTITY_PLACES, Balance, LedgerEntry, format_quantity
@@ -294,7 +295,7 @@ class Container(OrganisationOwned):
                                  related_name="containers")
     cabinet = models.ForeignKey(Cabinet, verbose_name=_("cabinet"), on_delete=models.PROTECT,
                                 related_name="containers")
-    position = models.CharField(_("position"), max_length=60, blank=True, help_text=_("Shelf and place, e.g. 2-3"))
+    position = models.CharField(pgettext_lazy("shelf", "position"), max_length=60, blank=True, help_text=_("Shelf and place, e.g. 2-3"))
     lot = models.CharField(_("lot number"), max_length=60, blank=True)
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     received_on = models.DateField(_("received on"))

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from campaign_site.accounts.models import Organisation
@@ -141,7 +142,7 @@ SCHOOL_BUS_CLASSES = frozenset({LicenceClass.A1, LicenceClass.A3, LicenceClass.B
 class Driver(models.Model):
     organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
                                      related_name="bus_drivers")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)  # 姓名, not 名称
     id_number = models.CharField(_("ID number"), max_length=18)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     birth_date = models.DateField(_("birth date"))
@@ -193,7 +194,7 @@ class Escort(models.Model):
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("school"), on_delete=models.PROTECT,
                                      related_name="bus_escorts")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)  # 姓名, not 名称
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     trained_on = models.DateField(_("safety training on"), null=True, blank=True)
     training_valid_until = models.DateField(_("training valid until"), null=True, blank=True)
@@ -440,8 +441,8 @@ class Violation(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=ViolationKind.choices)
     date = models.DateField(_("date"))
     key = models.CharField(max_length=120, unique=True, editable=False)
-    started_at = models.DateTimeField(_("from"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("to"), null=True, blank=True)
+    started_at = models.DateTimeField(pgettext_lazy("time span", "from"), null=True, blank=True)
+    ended_at = models.DateTimeField(pgettext_lazy("time span", "to"), null=True, blank=True)
     first_seq = models.PositiveIntegerField(null=True, blank=True)
     last_seq = models.PositiveIntegerField(null=True, blank=True)
     points = models.PositiveIntegerField(_("GPS points"), default=0)
@@ -591,8 +592,8 @@ class GateDuty(models.Model):
     slot = models.CharField(_("slot"), max_length=10, choices=GateSlot.choices)
     person = models.ForeignKey("accounts.Person", verbose_name=_("on duty"), on_delete=models.PROTECT,
                                related_name="gate_duties")
-    starts_at = models.TimeField(_("from"))
-    ends_at = models.TimeField(_("to"))
+    starts_at = models.TimeField(pgettext_lazy("time span", "from"))
+    ends_at = models.TimeField(pgettext_lazy("time span", "to"))
     signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True, editable=False)
     signed_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed in by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+", editable=False)

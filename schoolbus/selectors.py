@@ -24,6 +24,7 @@ from .models import (
 )
 
 PICTURE_W, PICTURE_H, PICTURE_PAD = 800, 520, 20
+PICTURE_MIN_H = 200  # a flat east-west route gets a low picture, not 520 units of empty sky
 MAX_DRAWN_POINTS = 1500
 
 
@@ -97,16 +98,22 @@ def trip_picture(trip) -> dict | None:
     width = max((max_lon - min_lon) * kx, 1e-6)
     height = max(max_lat - min_lat, 1e-6)
     scale = min((PICTURE_W - 2 * PICTURE_PAD) / width, (PICTURE_H - 2 * PICTURE_PAD) / height)
+    # The picture is as tall as the drawing needs (between PICTURE_MIN_H and PICTURE_H) and the
+    # drawing sits in its middle: a wide route no longer hugs the bottom of an empty box, a tall one
+    # the left edge.
+    picture_h = round(min(PICTURE_H, max(PICTURE_MIN_H, height * scale + 2 * PICTURE_PAD)))
+    off_x = (PICTURE_W - width * scale) / 2
+    off_y = (picture_h - height * scale) / 2
 
     def xy(lon, lat):
-        return (round(PICTURE_PAD + (lon - min_lon) * kx * scale, 1),
-                round(PICTURE_H - PICTURE_PAD - (lat - min_lat) * scale, 1))
+        return (round(off_x + (lon - min_lon) * kx * scale, 1),
+                round(picture_h - off_y - (lat - min_lat) * scale, 1))
 
     def path(coords):
         return " ".join(f"{x},{y}" for x, y in (xy(lon, lat) for lon, lat in coords))
 
     return {
-        "width": PICTURE_W, "height": PICTURE_H,
+        "width": PICTURE_W, "height": picture_h,
         "route": path(route_coords), "track": path(track),
         "episodes": [{"violation": v, "points": path(pts), "kind": v.kind,
                       "start": xy(*pts[0]) if pts else None} for v, pts in episodes],
