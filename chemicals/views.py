@@ -1,4 +1,6 @@
 """Pages of the chemicals app (thin: declarations over the core's generic views)."""
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -114,6 +116,11 @@ class ChemDetailView(ChemViewMixin, ObjectDetailView):
     template_name = "chemicals/record_detail.html"
     edit_permission = staticmethod(permissions.can_edit_record)
     step_url_name = ""
+
+    def get_detail_rows(self):
+        # Every decimal of this app is a quantity: 500, as people write it, not the column's 500.000.
+        return [(label, format_quantity(value) if isinstance(value, Decimal) else value)
+                for label, value in super().get_detail_rows()]
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

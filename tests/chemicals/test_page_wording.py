@@ -1,6 +1,6 @@
 """What a lab custodian reads on the chemicals pages (found walking the pages in a browser): a
 container's shelf position is not a person's 职务, its unit of measure is not its 单位 (the school),
-and the general ledger fits a phone: one heading row per chemical, five columns of figures."""
+its quantities have no trailing zeros, and the general ledger fits a phone: one heading row per chemical, five columns of figures."""
 import datetime
 import re
 from decimal import Decimal
@@ -24,6 +24,8 @@ def test_container_labels_say_shelf_position_and_unit_of_measure(client, school_
         page = client.get(url).content.decode()
         assert "存放位置" in page and "职务" not in page
         assert "计量单位" in page
+    page = client.get(bottle.get_absolute_url()).content.decode()
+    assert ">500<" in page and "500.000" not in page  # a quantity as people write it
 
 
 def test_general_ledger_has_a_heading_row_per_chemical_and_five_columns(client, school_a, custodian_a):

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from schoolbus import selectors
-from schoolbus.models import Violation
+from schoolbus.models import Violation, ZoneKind
+from schoolbus.services import zone_add
 
 from . import factories as bf
 from .gpsdata import csv_bytes, rows
@@ -79,3 +80,13 @@ def test_picture_of_a_flat_route_is_low_and_centred(school_a):
     assert ys == {picture["height"] / 2}
     xs = [float(p.split(",")[0]) for p in picture["route"].split()]
     assert min(xs) == selectors.PICTURE_PAD and max(xs) == selectors.PICTURE_W - selectors.PICTURE_PAD
+
+
+def test_route_page_lists_stops_not_停止_and_zones_in_chinese_units(client, school_a, transport_a):
+    route = bf.route(school_a)
+    zone_add(route=route, actor=None, name="东风渠桥", kind=ZoneKind.CONDITION, longitude=113.7400, latitude=34.78,
+             radius_m=150)
+    client.force_login(transport_a)
+    page = client.get(route.get_absolute_url()).content.decode()
+    assert "<th>站点</th>" in page and "停止" not in page
+    assert "限速 20 公里/小时，范围 150 米" in page and "km/h" not in page
