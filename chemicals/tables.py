@@ -1,11 +1,11 @@
 """Tables of the chemicals lists (declarations). Columns are what the export writes."""
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.generic.ledger import format_quantity
+from campaign_site.generic.links import reverse
 from campaign_site.generic.tables import Table, badge
 
 from .models import (
@@ -292,17 +292,23 @@ class ControlTable(Table):
 
     def render_remove(self, record):
         from django.middleware.csrf import get_token
-        from django.urls import reverse
 
         from .permissions import can_remove_control
 
         request = getattr(self, "request", None)
-        if request is None or not can_remove_control(request.user, record):
+        if request is None:
             return ""
+        allowed = self.__dict__.setdefault("_can_remove", {})  # per bureau: a page holds few
+        if record.organisation_id not in allowed:
+            allowed[record.organisation_id] = can_remove_control(request.user, record)
+        if not allowed[record.organisation_id]:
+            return ""
+        if "_csrf_token" not in self.__dict__:  # one masked token per page, as {% csrf_token %} gives
+            self._csrf_token = get_token(request)
         return format_html(
             '<form method="post" action="{}" class="d-inline"><input type="hidden" name="csrfmiddlewaretoken" '
             'value="{}"><button type="submit" class="btn btn-sm btn-outline-danger" data-testid="control-remove">'
-            '{}</button></form>', reverse("chemicals:control_remove", args=[record.pk]), get_token(request),
+            '{}</button></form>', reverse("chemicals:control_remove", args=[record.pk]), self._csrf_token,
             _("Remove"))
 
 

@@ -1,11 +1,11 @@
 """Tables of the reports lists (declarations). Columns are what the export writes."""
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.campaigns.selectors import Timeliness
+from campaign_site.generic.links import reverse
 from campaign_site.generic.tables import Table, badge
 
 from .models import BullyingScreening, MonthlyReport, ReportStatus, Summary

@@ -1,9 +1,9 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
+from campaign_site.generic.links import reverse
 from campaign_site.generic.tables import Table, badge
 
 from .models import Activity, Campaign, PlanStatus
