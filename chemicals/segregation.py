@@ -55,9 +55,18 @@ class Conflict:
     reason: str
 
 
+def in_conflict(a, b) -> bool:
+    """Whether chemicals `a` and `b` must not share a cabinet (`conflict_between` without its reason)."""
+    if a.pk == b.pk:
+        return False
+    if (a.drug_precursor and b.explosive_precursor) or (a.explosive_precursor and b.drug_precursor):
+        return True
+    return frozenset((a.storage_class, b.storage_class)) in _table()["pairs"]
+
+
 def conflict_between(a, b) -> Conflict | None:
     """Why chemicals `a` and `b` must not share a cabinet (None when they may)."""
-    if a.pk == b.pk:
+    if not in_conflict(a, b):
         return None
     if (a.drug_precursor and b.explosive_precursor) or (a.explosive_precursor and b.drug_precursor):
         return Conflict(_("drug precursors and explosive precursors must never share a cabinet"))

@@ -108,13 +108,13 @@ def test_the_page_takes_the_same_queries_for_2_and_5_schools(district, school_a,
     for n in range(3):
         stock_school_a(f.organisation(name=f"第{n + 2}中学", parent=district))
     assert len(rows(client.get(URL))) == 5
-    assert _queries(client, URL) == two == 16
+    assert _queries(client, URL) == two == 15
 
 
 @pytest.mark.django_db
-def test_the_selector_takes_six_queries_for_any_number_of_schools(school_a, school_b, django_assert_num_queries):
+def test_the_selector_takes_five_queries_for_any_number_of_schools(school_a, school_b, django_assert_num_queries):
     stock_school_a(school_a)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         figures = selectors.bureau_school_figures([school_a.pk, school_b.pk])
     assert figures[school_a.pk] == selectors.SchoolFigures(controlled_containers=2, controlled_chemicals=2,
                                                            pending_movements=1, segregation_violations=1,

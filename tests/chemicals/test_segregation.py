@@ -59,3 +59,21 @@ def test_the_violations_take_three_queries_whatever_the_number_of_cabinets(schoo
     Chemical.objects.filter(cas=SODA).update(storage_class="base")
     with django_assert_num_queries(3):
         assert len(selectors.segregation_violations(Container.objects.all())) == 4
+
+
+@pytest.mark.django_db
+def test_the_bureau_counts_per_school_are_the_listed_violations(school_a, school_b):
+    for school, cabinets in ((school_a, 3), (school_b, 1)):
+        for _ in range(cabinets):
+            shelf = cf.cabinet(school)
+            cf.container(school, OXALIC, in_cabinet=shelf)
+            cf.container(school, SODA, in_cabinet=shelf)
+            cf.container(school, PHOSPHORIC, in_cabinet=shelf, unit="mL")
+    cf.container(school_b, OXALIC, in_cabinet=cf.cabinet(school_b))  # alone: nothing to judge
+    Chemical.objects.filter(cas=SODA).update(storage_class="base")  # a base beside two acids, per cabinet
+    listed = selectors.segregation_violations(Container.objects.all())
+    per_school = {}
+    for violation in listed:
+        per_school[violation.cabinet.organisation_id] = per_school.get(violation.cabinet.organisation_id, 0) + 1
+    assert per_school == {school_a.pk: 6, school_b.pk: 2}
+    assert selectors.segregation_counts_by_school(Container.objects.all()) == per_school
