@@ -531,14 +531,39 @@ def movement_confirmed(action: PendingAction, confirmer) -> Movement:
 
 def movement_withdrawn(action: PendingAction, actor) -> None:
     """The request was cancelled or expired: a container whose receipt was asked for is marked not
-    received (it never entered the books)."""
+    received (it never entered the books); a stock count's adjustment that lapses is told to the
+    custodians and the head of laboratories (the books still differ from what was counted)."""
     p = action.payload
+    if p.get("op") == "record" and p.get("kind") == MovementKind.COUNT:
+        _count_adjustment_lapsed(action)
+        return
     if p.get("op") != "receipt":
         return
     container = Container.objects.select_for_update(of=("self",)).filter(pk=p.get("container")).first()
     if container is not None and container.status == ContainerStatus.AWAITING:
         model_update(instance=container, data={"status": ContainerStatus.NOT_RECEIVED}, allowed={"status"},
                      actor=actor)
+
+
+def _count_adjustment_lapsed(action: PendingAction) -> int:
+    """Notice (once per request) that a count's difference was never booked."""
+    from campaign_site.generic import notices
+
+    line = (StockCountLine.objects.filter(pending_action=action)
+            .select_related("count", "container__chemical").first())
+    if line is None:
+        return 0
+    how = _("was withdrawn") if action.status == PendingStatus.CANCELLED else _("expired unconfirmed")
+    title = _("Stock count %(number)s: the adjustment of %(container)s %(how)s") % {
+        "number": line.count.number, "container": line.container, "how": how}
+    body = _("The books still show what they showed before the count (%(quantity)s %(unit)s of %(chemical)s "
+             "were to be booked). Book the difference again from the movement page, with a second "
+             "custodian present, or recount the cabinet.") % {
+        "quantity": format_quantity(Decimal(action.payload.get("quantity") or 0)),
+        "unit": action.payload.get("unit", ""), "chemical": line.container.chemical.name_zh}
+    return len(notices.send(key=f"chem:count-lapsed:{action.pk}", title=title, body=body,
+                            url=line.count.get_absolute_url(), level="warning", organisation=action.organisation,
+                            roles=sorted(permissions.CUSTODIAN_ROLES)))
 
 
 # Two-person control: custodian training records, bureau additions --------------------------------

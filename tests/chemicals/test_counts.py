@@ -199,6 +199,26 @@ def test_a_controlled_difference_waits_for_a_second_custodian_and_opens_one_haza
     assert Hazard.objects.filter(finding_key__startswith=f"chem:count:{count.pk}").count() == 1
 
 
+@pytest.mark.parametrize("how", ["expired", "withdrawn"])
+def test_a_lapsed_controlled_adjustment_is_told_once_and_the_books_stay(school_a, cyanide, first, second, how):
+    count = services.stock_count_start(cabinet=cyanide.cabinet, actor=first)
+    services.stock_count_enter(count=count, actor=first, entries=entries(count, {cyanide.pk: Decimal("490")}))
+    count = services.stock_count_complete(count=count, actor=first)
+    action = count.lines.get().pending_action
+    if how == "expired":
+        assert twoperson.pending_actions_expire(now=action.expires_at + datetime.timedelta(minutes=1)) == 1
+        assert twoperson.pending_actions_expire(now=action.expires_at + datetime.timedelta(hours=2)) == 0
+    else:
+        twoperson.pending_action_cancel(action=action, user=first)
+    assert left(cyanide) == Decimal("500")
+    told = Notice.objects.filter(key=f"chem:count-lapsed:{action.pk}")
+    assert {first, second} <= {n.recipient for n in told}  # every custodian of the school
+    notice = told.get(recipient=second)
+    assert count.number in notice.title and ("expired" in notice.title if how == "expired" else "withdrawn" in
+                                             notice.title)
+    assert "-10 g" in notice.body and notice.url == count.get_absolute_url()
+
+
 def test_a_controlled_count_needs_a_trained_custodian_to_complete(school_a, cyanide, first, client_for):
     untrained = cf.custodian(school_a, username="untrained", language="en")
     count = services.stock_count_start(cabinet=cyanide.cabinet, actor=untrained)
