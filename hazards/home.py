@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from campaign_site.generic.home import register
 
-from . import permissions, selectors
+from . import selectors
 
 
 @register(30)
@@ -21,15 +21,3 @@ def my_hazard_work(request):
     if not rows:
         return None
     return {"template": "hazards/_home_work.html", "rows": rows, "list_url": reverse("hazards:hazard_list")}
-
-
-@register(31)
-def bureau_hazard_counts(request):
-    """For bureau staff: open, major, listed and overdue hazards below them."""
-    user = request.user
-    if not user.is_authenticated or not permissions.sees_bureau_dashboard(user):
-        return None
-    from .models import Hazard
-
-    counts = selectors.hazard_status_counts(Hazard.objects.visible_to(user))
-    return {"template": "hazards/_home_bureau.html", "counts": counts, "list_url": reverse("hazards:hazard_list")}

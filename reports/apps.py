@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from campaign_site.generic import periodic
         from campaign_site.generic.navigation import NavItem, register
 
-        from . import demo, demo_circular  # noqa: F401  (register the demo builders)
+        from . import demo, demo_circular, home  # noqa: F401  (register the demo builders, home widgets)
 
         register(
             NavItem(_("Monthly reports"), "reports:report_list", icon="journal-text", order=60,

@@ -184,6 +184,25 @@ def _scope_rows(user, day):
     return rows.filter(organisation__path__in=paths)
 
 
+def home_hazard_counts(user) -> dict | None:
+    """Open, major, listed and overdue hazards of everything `user` sees, from the latest rollups (two
+    queries, whatever the number of hazards), with `as_of` (when they were counted); None before
+    the first rollup."""
+    from django.db.models import Sum
+
+    from .models import SchoolDailyRollup
+
+    latest = SchoolDailyRollup.objects.order_by("-date").values("date", "computed_at").first()
+    if latest is None:
+        return None
+    row = _scope_rows(user, latest["date"]).aggregate(
+        general=Sum("open_general"), major_open=Sum("open_major"), listed_open=Sum("listed_open"),
+        overdue=Sum("overdue"))
+    counts = {key: value or 0 for key, value in row.items()}
+    counts["open"] = counts.pop("general") + counts["major_open"]
+    return {**counts, "as_of": latest["computed_at"]}
+
+
 def bureau_dashboard(user) -> dict:
     """The schools `user` sees, from the latest rollups and this month's reports: a number of
     queries that does not depend on the number of schools."""

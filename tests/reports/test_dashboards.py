@@ -331,6 +331,26 @@ def test_dashboard_before_the_first_rollup_says_so(client, school_a, bureau_staf
     assert b"echarts" not in response.content
 
 
+def _home_counts(client):
+    page = client.get(reverse("home")).content.decode()
+    widget = page[page.index('data-testid="home-hazard-counts"'):]
+    return (int(re.search(r'fs-3 fw-semibold">(\d+)<', widget).group(1)),
+            int(re.search(r'data-testid="major-count"><div class="fs-3 fw-semibold">(\d+)<', widget).group(1)),
+            'data-testid="counts-as-of"' in widget)
+
+
+def test_the_bureaus_home_counts_come_from_the_rollups_once_there_are_any(client, school_a, school_b, bureau_staff):
+    hf.major_hazard(school_a)
+    hf.hazard(school_b)
+    client.force_login(bureau_staff)
+    assert _home_counts(client) == (2, 1, False)  # no rollup yet: counted live
+    rollups_refresh()
+    hf.major_hazard(school_b)  # after the rollup: shown at the next refresh
+    assert _home_counts(client) == (2, 1, True)
+    rollups_refresh()
+    assert _home_counts(client) == (3, 2, True)
+
+
 def test_dashboard_in_the_menu(client, bureau_staff, officer_a):
     for user in (bureau_staff, officer_a):
         client.force_login(user)
