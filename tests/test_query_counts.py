@@ -74,3 +74,47 @@ def test_list_queries_do_not_grow_with_rows(route, school_a, bureau_staff, offic
         f"{route.name}: {few} queries for 5 {model_label(model)} rows but {many} for 50: an N+1 in the table, "
         f"the filter form or the summary (add select_related / prefetch_related)"
     )
+
+
+# The home page of each role: its widgets read a bounded number of rows whatever the records.
+HOME_QUERIES = {"officer_a": 18, "principal_a": 21, "custodian_a": 17, "responsible_a": 15, "bureau_staff": 20}
+
+
+def _records(school, n):
+    from campaign_site.accounts.models import Person
+    from tests.hazards import factories as hf
+
+    person = Person.objects.filter(organisation=school, user__username__startswith="responsible").first()
+    for i in range(n):
+        hf.hazard(school, responsible_person=person) if i % 2 else hf.major_hazard(school, responsible_person=person)
+
+
+@pytest.mark.parametrize("who", sorted(HOME_QUERIES))
+def test_home_page_queries_do_not_grow_with_the_records(who, request, district, school_a, school_b, responsible_a):
+    # At a fixed school-day moment: some widgets ask more while a window is open (gate duty sign-in).
+    import datetime
+    import zoneinfo
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 3, 4, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+                             tick=False):
+        _home_queries(who, request, district, school_a, school_b)
+
+
+def _home_queries(who, request, district, school_a, school_b):
+    from tests import factories as f
+
+    user = request.getfixturevalue(who)
+    for school in (school_a, school_b):
+        _records(school, 6)  # every widget past its first page (5 items) already
+    client = Client()
+    client.force_login(user)
+    url = reverse("home")
+    _count(client, url)  # warm caches before counting
+    few, _response = _count(client, url)
+    for school in (school_a, school_b, f.organisation(name="第三中学", parent=district)):
+        _records(school, 12)
+    many, _response = _count(client, url)
+    print(f"\nhome as {who}: {few} queries, {many} with three times the records and a third school")
+    assert many == few == HOME_QUERIES[who]
