@@ -53,7 +53,7 @@ class HazardListView(ObjectListView):
     model = Hazard
     table_class = HazardTable
     filterset_class = HazardFilterSet
-    select_related = ("organisation", "focus_area__campaign", "responsible_person", "responsible_department")
+    select_related = ("organisation", "focus_area", "responsible_person", "responsible_department")
     create_url_name = "hazards:hazard_create"
     import_url_name = "hazards:ledger_import"
     # A city bureau's register runs to a million rows: no COUNT(*) per page, counts load after the page.

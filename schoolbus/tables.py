@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
+from campaign_site.generic.links import reverse
 from campaign_site.generic.tables import Table, badge
 
 from . import masking
@@ -229,7 +230,7 @@ class ViolationTable(Table):
     ended_at = tables.DateTimeColumn(format="H:i:s")
     peak = tables.Column()
     limit = tables.Column()
-    hazard = tables.Column(accessor="hazard__number", verbose_name=_("hazard"))
+    hazard = tables.Column(accessor="hazard_number", verbose_name=_("hazard"), order_by=("hazard__number",))
 
     class Meta:
         model = Violation
@@ -247,7 +248,7 @@ class ViolationTable(Table):
         return record.trip.get_run_display()
 
     def render_hazard(self, value, record):
-        return format_html('<a href="{}">{}</a>', record.hazard.get_absolute_url(), value)
+        return format_html('<a href="{}">{}</a>', reverse("hazards:hazard_detail", args=[record.hazard_id]), value)
 
 
 class FleetTable(Table):
