@@ -122,7 +122,7 @@ class ContainerTable(Table):
     size = tables.Column()
     left = tables.Column(verbose_name=_("left"), accessor="stock__quantity", order_by=("stock__quantity",))
     unit = tables.Column()
-    expires_on = tables.Column()
+    expires_on = tables.DateColumn(format="Y-m-d")
     status = tables.Column()
 
     class Meta:
