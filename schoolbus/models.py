@@ -8,6 +8,7 @@ as constants, each with its article, so services, checks and tests name one plac
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -432,6 +433,31 @@ class ViolationKind(models.TextChoices):
     NO_CHECK = "no_check", _("No pre-trip check")
 
 
+# How a violation's peak and limit read, by kind: a speed (art. 35, km/h), a distance off the
+# approved route (whole metres, as the evidence gives it), pupils over the approved seats, pupils
+# unaccounted for. (kind, "peak" or "limit") -> (format, decimal places); other kinds: the number.
+VIOLATION_MEASURES = {
+    (ViolationKind.SPEEDING, "peak"): (pgettext_lazy("violation measure", "%(n)s km/h"), 1),
+    (ViolationKind.SPEEDING, "limit"): (pgettext_lazy("violation measure", "%(n)s km/h"), 1),
+    (ViolationKind.OFF_ROUTE, "peak"): (pgettext_lazy("violation measure", "%(n)s m"), 0),
+    (ViolationKind.OFF_ROUTE, "limit"): (pgettext_lazy("violation measure", "%(n)s m"), 0),
+    (ViolationKind.OVERLOAD, "peak"): (pgettext_lazy("violation measure", "%(n)s pupils over"), 0),
+    (ViolationKind.OVERLOAD, "limit"): (pgettext_lazy("violation measure", "%(n)s seats"), 0),
+    (ViolationKind.COUNT, "peak"): (pgettext_lazy("violation measure", "off by %(n)s pupils"), 0),
+}
+
+
+def violation_measure(kind: str, which: str, value) -> str:
+    """A violation's peak or limit with its unit ("72.5 km/h", "783 m"); "" when there is none."""
+    if value is None:
+        return ""
+    fmt, places = VIOLATION_MEASURES.get((kind, which), (None, 1))
+    text = f"{Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if fmt is None else str(fmt) % {"n": text}
+
+
 class Violation(models.Model):
     """One episode found on a trip (a continuous run of offending points, or one rule broken)."""
 
@@ -469,6 +495,13 @@ class Violation(models.Model):
 
     def get_absolute_url(self):
         return reverse("schoolbus:violation_detail", args=[self.pk])
+
+    # The record page reads these (generic ObjectDetailView: get_<field>_display), the list its own.
+    def get_peak_display(self):
+        return violation_measure(self.kind, "peak", self.peak) or None
+
+    def get_limit_display(self):
+        return violation_measure(self.kind, "limit", self.limit) or None
 
 
 # Hired coaches for school events (study trips, sports meetings) ------------------------------------

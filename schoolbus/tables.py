@@ -23,6 +23,7 @@ from .models import (
     VehicleReport,
     VehicleStatus,
     Violation,
+    violation_measure,
 )
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
@@ -246,6 +247,19 @@ class ViolationTable(Table):
 
     def value_run(self, record):
         return record.trip.get_run_display()
+
+    # Peak and limit with their unit: km/h for speeding, metres off the route, pupils (models.VIOLATION_MEASURES).
+    def render_peak(self, value, record):
+        return violation_measure(record.kind, "peak", value)
+
+    def value_peak(self, value, record):
+        return violation_measure(record.kind, "peak", value)
+
+    def render_limit(self, value, record):
+        return violation_measure(record.kind, "limit", value)
+
+    def value_limit(self, value, record):
+        return violation_measure(record.kind, "limit", value)
 
     def render_hazard(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("hazards:hazard_detail", args=[record.hazard_id]), value)

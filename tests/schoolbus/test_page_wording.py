@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from schoolbus import selectors
-from schoolbus.models import Violation, ZoneKind
-from schoolbus.services import zone_add
+from schoolbus.models import Violation, ViolationKind, ZoneKind
+from schoolbus.services import violation_open, zone_add
 
 from . import factories as bf
 from .gpsdata import csv_bytes, rows
@@ -90,3 +90,23 @@ def test_route_page_lists_stops_not_停止_and_zones_in_chinese_units(client, sc
     page = client.get(route.get_absolute_url()).content.decode()
     assert "<th>站点</th>" in page and "停止" not in page
     assert "限速 20 公里/小时，范围 150 米" in page and "km/h" not in page
+
+
+def test_violation_list_and_export_give_peak_and_limit_with_their_unit(client, speeding_trip):
+    violation_open(trip=speeding_trip, kind=ViolationKind.OFF_ROUTE, key="off_route:test", evidence="off route",
+                   peak=782.8, limit=200)
+    violation_open(trip=speeding_trip, kind=ViolationKind.OVERLOAD, key="overload:test", evidence="overload",
+                   peak=3, limit=35)
+    speeding = Violation.objects.get(trip=speeding_trip, kind="speeding")
+    peak, limit = speeding.peak.normalize(), speeding.limit.normalize()
+    listing = client.get(reverse("schoolbus:violation_list")).content.decode()
+    # Speeding in km/h (公里/小时), off the route in whole metres (米), overload in pupils over the seats.
+    assert f">{peak:f} 公里/小时<" in listing and f">{limit:f} 公里/小时<" in listing
+    assert ">783 米<" in listing and ">200 米<" in listing
+    assert ">超员 3 人<" in listing and ">核载 35 人<" in listing
+    assert "km/h" not in listing
+    export = client.get(reverse("schoolbus:violation_list") + "?export=csv").content.decode("utf-8-sig")
+    assert f"{peak:f} 公里/小时" in export and "783 米" in export and "核载 35 人" in export
+    # The violation's own page reads the same.
+    page = client.get(speeding.get_absolute_url()).content.decode()
+    assert f"{peak:f} 公里/小时" in page and f"{limit:f} 公里/小时" in page
