@@ -323,7 +323,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
+# Only features browsers recognise: Chromium logs "Unrecognized feature" on every page for others
+# (bluetooth, for one: Web Bluetooth has no policy-controlled feature there).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 # Sessions: idle time-out by role and an absolute limit after login (accounts/sessions.py).
 SESSION_IDLE_MINUTES_BUREAU = env.int("SESSION_IDLE_MINUTES_BUREAU", default=30)
 SESSION_IDLE_MINUTES_SCHOOL = env.int("SESSION_IDLE_MINUTES_SCHOOL", default=60)
