@@ -441,9 +441,9 @@ VIOLATION_MEASURES = {
     (ViolationKind.SPEEDING, "limit"): (pgettext_lazy("violation measure", "%(n)s km/h"), 1),
     (ViolationKind.OFF_ROUTE, "peak"): (pgettext_lazy("violation measure", "%(n)s m"), 0),
     (ViolationKind.OFF_ROUTE, "limit"): (pgettext_lazy("violation measure", "%(n)s m"), 0),
-    (ViolationKind.OVERLOAD, "peak"): (pgettext_lazy("violation measure", "%(n)s pupils over"), 0),
+    (ViolationKind.OVERLOAD, "peak"): (pgettext_lazy("violation measure", "over by %(n)s"), 0),
     (ViolationKind.OVERLOAD, "limit"): (pgettext_lazy("violation measure", "%(n)s seats"), 0),
-    (ViolationKind.COUNT, "peak"): (pgettext_lazy("violation measure", "off by %(n)s pupils"), 0),
+    (ViolationKind.COUNT, "peak"): (pgettext_lazy("violation measure", "off by %(n)s"), 0),
 }
 
 
