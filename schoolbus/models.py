@@ -447,15 +447,27 @@ VIOLATION_MEASURES = {
 }
 
 
-def violation_measure(kind: str, which: str, value) -> str:
-    """A violation's peak or limit with its unit ("72.5 km/h", "783 m"); "" when there is none."""
+_PLACES = {0: Decimal(1), 1: Decimal("0.1")}
+
+
+def measure_formats() -> dict:
+    """VIOLATION_MEASURES with each format translated into the active language (a table reads them
+    once, not per cell)."""
+    return {key: (str(fmt), places) for key, (fmt, places) in VIOLATION_MEASURES.items()}
+
+
+def violation_measure(kind: str, which: str, value, formats=None) -> str:
+    """A violation's peak or limit with its unit ("72.5 km/h", "783 m"); "" when there is none.
+    `formats`: what measure_formats() returned, when the caller has it."""
     if value is None:
         return ""
-    fmt, places = VIOLATION_MEASURES.get((kind, which), (None, 1))
-    text = f"{Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+    fmt, places = (formats or VIOLATION_MEASURES).get((kind, which), (None, 1))
+    if type(value) is not Decimal:
+        value = Decimal(str(value))
+    text = f"{value.quantize(_PLACES[places], ROUND_HALF_UP):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text if fmt is None else str(fmt) % {"n": text}
+    return text if fmt is None else fmt % {"n": text}
 
 
 class Violation(models.Model):

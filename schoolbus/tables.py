@@ -1,6 +1,7 @@
 """Tables of the school bus lists (declarations). Columns are what the export writes: pupils'
 guardian phones and ID numbers are masked here, for everyone."""
 import django_tables2 as tables
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from .models import (
     VehicleReport,
     VehicleStatus,
     Violation,
+    measure_formats,
     violation_measure,
 )
 
@@ -249,17 +251,21 @@ class ViolationTable(Table):
         return record.trip.get_run_display()
 
     # Peak and limit with their unit: km/h for speeding, metres off the route, pupils (models.VIOLATION_MEASURES).
+    @cached_property
+    def measure_formats(self):
+        return measure_formats()  # translated once per table
+
     def render_peak(self, value, record):
-        return violation_measure(record.kind, "peak", value)
+        return violation_measure(record.kind, "peak", value, self.measure_formats)
 
     def value_peak(self, value, record):
-        return violation_measure(record.kind, "peak", value)
+        return violation_measure(record.kind, "peak", value, self.measure_formats)
 
     def render_limit(self, value, record):
-        return violation_measure(record.kind, "limit", value)
+        return violation_measure(record.kind, "limit", value, self.measure_formats)
 
     def value_limit(self, value, record):
-        return violation_measure(record.kind, "limit", value)
+        return violation_measure(record.kind, "limit", value, self.measure_formats)
 
     def render_hazard(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("hazards:hazard_detail", args=[record.hazard_id]), value)
