@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -110,12 +109,11 @@ class ChemListView(ChemViewMixin, ObjectListView):
 
 class ChemDetailView(ChemViewMixin, ObjectDetailView):
     """A record's page. Its "Edit" button (`can_keep`) asks `edit_permission`, the rule of the record's
-    edit page; a record with a `workflow` lists the steps the user may take now (`steps`), each
-    linking to `step_url_name` (the record's TransitionView)."""
+    edit page; a record with a `workflow` and a `step_url_name` lists the steps the user may take now
+    (ObjectDetailView)."""
 
     template_name = "chemicals/record_detail.html"
     edit_permission = staticmethod(permissions.can_edit_record)
-    step_url_name = ""
 
     def get_detail_rows(self):
         # Every decimal of this app is a quantity: 500, as people write it, not the column's 500.000.
@@ -125,10 +123,6 @@ class ChemDetailView(ChemViewMixin, ObjectDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["can_keep"] = self.edit_permission(self.request.user, self.object)
-        if self.step_url_name:
-            ctx["steps"] = self.workflow.available_for(self.request.user, self.object)
-            for step in ctx["steps"]:
-                step.url = reverse(self.step_url_name, args=[self.object.pk, step.name])
         return ctx
 
 

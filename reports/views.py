@@ -9,7 +9,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,6 +90,7 @@ class ReportDetailView(ObjectDetailView):
     select_related = ("organisation", "campaign__organisation", "approved_by", "reviewed_by")
     template_name = "reports/report_detail.html"
     workflow = REPORT_FLOW
+    step_url_name = "reports:report_step"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -108,9 +108,6 @@ class ReportDetailView(ObjectDetailView):
         ctx["timeliness"] = selectors.report_timeliness(report, report.due_date)
         ctx["can_edit"] = permissions.can_edit_report(user, report)
         ctx["can_review"] = permissions.can_review_report(user, report)
-        ctx["steps"] = REPORT_FLOW.available_for(user, report)
-        for step in ctx["steps"]:
-            step.url = reverse("reports:report_step", args=[report.pk, step.name])
         return ctx
 
 

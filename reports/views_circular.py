@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -119,14 +118,12 @@ class CircularDetailView(ObjectDetailView):
     select_related = ("organisation", "campaign__organisation", "approved_by", "drafted_by")
     template_name = "reports/circular_detail.html"
     workflow = CIRCULAR_FLOW
+    step_url_name = "reports:circular_step"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         circular, user = self.object, self.request.user
         ctx["content"] = circular.content
-        ctx["steps"] = CIRCULAR_FLOW.available_for(user, circular)
-        for step in ctx["steps"]:
-            step.url = reverse("reports:circular_step", args=[circular.pk, step.name])
         ctx["can_edit"] = permissions.can_edit_circular(user, circular)
         ctx["can_redraft"] = circular.is_draft and permissions.can_draft_circular(user, circular.organisation) \
             and _bureau_of(self.request) == circular.organisation

@@ -24,6 +24,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -46,7 +47,7 @@ def view_class_for(url_name: str):
     """The class-based view behind a URL name without arguments (cached)."""
     cls = _VIEW_CLASSES.get(url_name)
     if cls is None:
-        from django.urls import resolve, reverse
+        from django.urls import resolve
 
         func = resolve(reverse(url_name)).func
         cls = getattr(func, "view_class", None)
@@ -253,12 +254,19 @@ def detail_value(value):
 
 
 class ObjectDetailView(ScopedViewMixin, DetailView):
-    """One record: its fields, transitions timeline, attachments and history."""
+    """One record: its fields, transitions timeline, attachments and history.
+
+    A record with a `workflow` and a `step_url_name` (its TransitionView, `<pk>/step/<name>/`) lists
+    the steps the user may take now as `steps` (`Workflow.available_for`: the transitions' own
+    predicates decide), each with its `url`; templates/generic/_steps.html shows them as buttons. A
+    page whose steps have a URL each (`as_view(action=...)`) overrides `step_url` instead.
+    """
 
     template_name = "generic/object_detail.html"
     detail_fields: tuple = ()
     show_history = True
     workflow = None
+    step_url_name = ""
 
     def has_permission(self) -> bool:
         return True  # asked with the object in get_object
@@ -278,6 +286,20 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
             value = display() if display else getattr(obj, name)
             rows.append((field.verbose_name, detail_value(value)))
         return rows
+
+    def step_url(self, name: str) -> str:
+        return reverse(self.step_url_name, args=[self.object.pk, name])
+
+    @property
+    def has_steps(self) -> bool:
+        return bool(self.step_url_name) or type(self).step_url is not ObjectDetailView.step_url
+
+    def get_steps(self):
+        """The buttons of the steps the user may take on the record now, each linking to its step."""
+        steps = self.workflow.available_for(self.request.user, self.object)
+        for step in steps:
+            step.url = self.step_url(step.name)
+        return steps
 
     def get_context_data(self, **kwargs):
         from django.contrib.contenttypes.models import ContentType
@@ -302,6 +324,8 @@ class ObjectDetailView(ScopedViewMixin, DetailView):
             t.to_label = self.workflow.entry_label(t, labels) if self.workflow else labels.get(t.to_state, t.to_state)
             t.from_label = labels.get(t.from_state, t.from_state) if t.from_state != t.to_state else ""
         ctx["timeline"] = timeline
+        if self.has_steps:
+            ctx["steps"] = self.get_steps()
         if self.show_history and hasattr(self.object, "history"):
             ctx["history"] = self.object.history.select_related("history_user")[:50]
         return ctx
@@ -529,8 +553,6 @@ class ImportView(LoginRequiredMixin, FormView):
         return redirect(self.get_success_url())
 
     def get_success_url(self):
-        from django.urls import reverse
-
         return reverse(self.success_url_name)
 
     def get_context_data(self, **kwargs):
