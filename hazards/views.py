@@ -96,6 +96,7 @@ class HazardListView(ObjectListView):
 class HazardDetailView(ObjectDetailView):
     model = Hazard
     workflow = HAZARD_FLOW
+    step_url_name = "hazards:hazard_action"
     template_name = "hazards/hazard_detail.html"
     select_related = ("organisation", "focus_area__campaign", "check_item", "responsible_person",
                       "responsible_department", "found_by", "watcher", "reinspected_by", "recurring_of",
@@ -106,9 +107,6 @@ class HazardDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         hazard = self.object
         user = self.request.user
-        ctx["actions"] = HAZARD_FLOW.available_for(user, hazard)
-        for button in ctx["actions"]:
-            button.url = reverse("hazards:hazard_action", args=[hazard.pk, button.name])
         ctx["can_edit"] = permissions.can_edit_hazard(user, hazard)
         ctx["status_style"] = STATUS_STYLE.get(hazard.status, "secondary")
         ctx["recurrences"] = hazard.recurrences.visible_to(user).only("pk", "number", "title", "status")

@@ -136,6 +136,7 @@ class TipListView(ObjectListView):
 
 class TipDetailView(ObjectDetailView):
     model = Tip
+    workflow = TIP_FLOW
     template_name = "hazards/tip_detail.html"
     detail_fields = ("organisation", "description", "location", "contact_name", "contact_phone", "status",
                      "reject_reason", "hazard", "created_at", "triaged_by", "triaged_at")
@@ -154,10 +155,10 @@ class TipDetailView(ObjectDetailView):
         tip = self.object
         ctx["tip_code"] = tracking_code_display(tip.tracking_code)
         ctx["title"] = _("Tip %(code)s") % {"code": ctx["tip_code"]}
-        ctx["actions"] = TIP_FLOW.available_for(self.request.user, tip)
-        for button in ctx["actions"]:
-            button.url = reverse(f"hazards:tip_{button.name}", args=[tip.pk])
         return ctx
+
+    def step_url(self, name):
+        return reverse(f"hazards:tip_{name}", args=[self.object.pk])  # one URL per step
 
 
 class TipStepView(TransitionView):

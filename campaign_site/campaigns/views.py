@@ -86,6 +86,10 @@ class CampaignDetailView(ObjectDetailView):
     model = Campaign
     select_related = ("organisation", "source")
     template_name = "campaigns/campaign_detail.html"
+    workflow = CAMPAIGN_FLOW
+
+    def step_url(self, name):
+        return reverse(f"campaigns:{name}", args=[self.object.pk])  # one URL per step
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -98,9 +102,6 @@ class CampaignDetailView(ObjectDetailView):
         ctx["item_count"] = CheckItem.objects.filter(focus_area__campaign=campaign).count()
         ctx["can_manage"] = permissions.can_manage_campaign(user, campaign)
         ctx["can_edit"] = permissions.can_edit_campaign(user, campaign)
-        ctx["transitions"] = CAMPAIGN_FLOW.available_for(user, campaign)
-        for button in ctx["transitions"]:
-            button.url = reverse(f"campaigns:{button.name}", args=[campaign.pk])
         ctx["can_start"] = permissions.can_start_campaign(user)
         ctx["plan_deadline"] = selectors.plan_deadline_date(campaign)
         if not campaign.is_template and campaign.status != CampaignStatus.DRAFT \
