@@ -2,7 +2,8 @@
 
 For each named pattern (admin and public pages aside):
 - anonymous -> redirected to the login page;
-- URLs with a `pk`: an object owned by school A (made by the factory in tests/<app>/objects.py):
+- URLs with a `pk`: an object owned by school A (made by the factory in tests/<app>/objects.py);
+  its record page (an ObjectDetailView) answers 200 to bureau_staff and to school A's principal;
   officer_b (school B) and outsider (another district's bureau) -> 404, bureau_staff (the district
   above school A) -> allowed (200/302/403, never 404 or 500);
 - other pages: every user gets an answer that is not a 404 or an error.
@@ -164,13 +165,32 @@ def _check(label, route, url, client, expected: str):
     where = f"{route.name}: {label} {method} {url} answered {status}"
     if expected == "404":
         assert status == 404, f"{where}; expected 404 (another organisation's object must look missing)"
+    elif expected == "200":
+        assert status == 200, f"{where}; expected 200 (the record's own school and the bureaus above read it)"
     elif expected == "allowed":
         assert status in ALLOWED, f"{where}; expected one of {sorted(ALLOWED)}"
     return response
 
 
+# Record pages of school-owned records that the school itself never reads, by design, and why.
+HIDDEN_FROM_OWN_SCHOOL = {
+    "hazards:tip_detail": "a public tip may be about the school itself and name the reporter",
+}
+
+
+def _is_record_page(route) -> bool:
+    from campaign_site.generic.views import ObjectDetailView
+
+    return route.view_class is not None and issubclass(route.view_class, ObjectDetailView)
+
+
+def _owner_id(route, pk):
+    return getattr(view_model(route, REGISTRY)._default_manager.filter(pk=pk).first(), "organisation_id", None)
+
+
 @pytest.mark.parametrize("route", PRIVATE_ROUTES, ids=lambda r: r.name)
-def test_url_access(route, school_a, school_b, other_school, officer_a, officer_b, outsider, bureau_staff):
+def test_url_access(route, school_a, school_b, other_school, officer_a, officer_b, outsider, bureau_staff,
+                    principal_a):
     kwargs, kind = build_kwargs(route, {"school_a": school_a, "owner": officer_a})
     url = _url(route, kwargs)
 
@@ -183,7 +203,11 @@ def test_url_access(route, school_a, school_b, other_school, officer_a, officer_
     if kind == "object":
         _check("officer_b (school B)", route, url, _client(officer_b), "404")
         _check("outsider (other district)", route, url, _client(outsider), "404")
-        _check("bureau_staff (district above)", route, url, _client(bureau_staff), "allowed")
+        # A record's own page: the bureau above reads it, and so does its own school's principal.
+        record_page = _is_record_page(route)
+        _check("bureau_staff (district above)", route, url, _client(bureau_staff), "200" if record_page else "allowed")
+        if record_page and route.name not in HIDDEN_FROM_OWN_SCHOOL and _owner_id(route, kwargs["pk"]) == school_a.pk:
+            _check("principal_a (its own school)", route, url, _client(principal_a), "200")
     elif kind == "shared":
         _check("officer_b (same district)", route, url, _client(officer_b), "allowed")
         _check("outsider (other district)", route, url, _client(outsider), "404")
