@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from campaign_site.generic.services import model_update
+
 from .models import Campaign, CampaignStatus, CheckItem, Deadline, FocusArea, Phase, Requirement
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "seed_templates"
@@ -50,11 +52,7 @@ def _upsert(model, lookup: dict, values: dict):
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         return model.objects.create(**lookup, **values), True
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, values[k])
-        obj.save(update_fields=changed)
+    model_update(instance=obj, data=values, reason="campaign template reloaded")
     return obj, False
 
 
