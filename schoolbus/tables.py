@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
+from campaign_site.generic.choices import labels_for
 from campaign_site.generic.links import reverse
 from campaign_site.generic.tables import Table, badge
 
@@ -227,8 +228,9 @@ class ViolationTable(Table):
     date = tables.DateColumn(format="Y-m-d", order_by=("date", "id"))  # index bus_violation_default_order
     organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
     kind = tables.Column(linkify=True)
-    vehicle = tables.Column(accessor="trip__vehicle__plate", verbose_name=_("school bus"))
-    run = tables.Column(accessor="trip__run", verbose_name=_("run"))
+    # The trip's plate and run are read as columns (ViolationListView), not as a Trip and a Vehicle per row.
+    vehicle = tables.Column(accessor="trip_plate", verbose_name=_("school bus"), order_by=("trip__vehicle__plate",))
+    run = tables.Column(accessor="trip_run", verbose_name=_("run"), order_by=("trip__run",))
     started_at = tables.DateTimeColumn(format="H:i:s")
     ended_at = tables.DateTimeColumn(format="H:i:s")
     peak = tables.Column()
@@ -244,11 +246,15 @@ class ViolationTable(Table):
         order_by = ("-date",)
         attrs = {**ATTRS, "data-testid": "violation-table"}
 
-    def render_run(self, record):
-        return record.trip.get_run_display()
+    @cached_property
+    def run_labels(self):
+        return labels_for(Trip._meta.get_field("run"))  # translated once per table
 
-    def value_run(self, record):
-        return record.trip.get_run_display()
+    def render_run(self, value):
+        return self.run_labels.get(value, value)
+
+    def value_run(self, value):
+        return self.run_labels.get(value, value)
 
     # Peak and limit with their unit: km/h for speeding, metres off the route, pupils (models.VIOLATION_MEASURES).
     @cached_property

@@ -111,6 +111,11 @@ def render_value(value) -> str:
         return value
     if cls is str:
         return SafeString(html_escape(value))
+    if cls is int and not settings.USE_THOUSAND_SEPARATOR:
+        return SafeString(str(value))  # what localize() writes for an int when numbers are not grouped
+    if isinstance(value, Model):  # a related record: localize() and template_localtime() pass it through
+        text = str(value)
+        return text.__html__() if hasattr(text, "__html__") else SafeString(html_escape(text))
     value = localize(template_localtime(value))
     if not isinstance(value, str):
         value = str(value)
