@@ -94,6 +94,10 @@ def _date_formatter(fmt: str):
     return "".join(_DATE_PARTS.get(c, c) for c in fmt).format, bool(set(fmt) & set("His"))
 
 
+# Cells are fresh `str`s: `SafeString(text)` is what `mark_safe(text)` returns for them, without its
+# lazy-argument wrapper (~0.4 µs a call).
+
+
 def _escape(value) -> SafeString:
     """`conditional_escape` without its lazy-argument wrapper for the common types (str, safe str)."""
     cls = type(value)
@@ -388,13 +392,13 @@ class ColumnPlan:
         elif kind == "date":
             cls = type(value)
             if cls is datetime.date and self.date_format == "Y-m-d":
-                content = mark_safe(value.isoformat())  # what the date filter writes for "Y-m-d"
+                content = SafeString(value.isoformat())  # what the date filter writes for "Y-m-d"
             elif self.date_fast is not None and (cls is datetime.datetime or (cls is datetime.date
                                                                              and not self.date_fast[1])):
                 if (cls is datetime.datetime and self.timezone is not None and not is_naive(value)
                         and getattr(value, "convert_to_local_time", True)):
                     value = value.astimezone(self.timezone)  # template_localtime
-                content = mark_safe(self.date_fast[0](value))
+                content = SafeString(self.date_fast[0](value))
             else:
                 content = mark_safe(render_value(date_filter(template_localtime(value), self.date_format)
                                                  or self.default))
@@ -424,14 +428,14 @@ class ColumnPlan:
                                   "bound_column": self.bound_column, "bound_row": row, "table": self.table})
             if href is None:
                 return content
-            return mark_safe(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
+            return SafeString(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
         if self.link_reverse:
             href = reverse(self.viewname,
                            args=[a(record) if isinstance(a, _Resolver) else a for a in self.reverse_args]
                            if self.reverse_args else None,
                            kwargs={k: v(record) if isinstance(v, _Resolver) else v
                                    for k, v in self.reverse_kwargs.items()} if self.reverse_kwargs else None)
-            return mark_safe(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
+            return SafeString(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
         target = self.link_target(record)
         if not hasattr(target, "get_absolute_url"):
             if not hasattr(record, "get_absolute_url"):
@@ -442,7 +446,7 @@ class ColumnPlan:
             href = urls[id(target)] = target.get_absolute_url()
         if href is None:
             return content
-        return mark_safe(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
+        return SafeString(f"{self.link_prefix}{_escape(href)}\">{_escape(content)}</a>")
 
     def td(self, row, record, urls) -> str:
         content = self.content(row, record, urls)
