@@ -1,12 +1,11 @@
 """Tables of the reports lists (declarations). Columns are what the export writes."""
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.campaigns.selectors import Timeliness
 from campaign_site.generic.links import reverse
-from campaign_site.generic.tables import Table, badge
+from campaign_site.generic.tables import Table, badge, link
 
 from .models import BullyingScreening, MonthlyReport, ReportStatus, Summary
 
@@ -56,7 +55,7 @@ class OverviewTable(Table):
 
     def render_name(self, record, value):
         if record.report_id:
-            return format_html('<a href="{}">{}</a>', reverse("reports:report_detail", args=[record.report_id]), value)
+            return link(reverse("reports:report_detail", args=[record.report_id]), value)
         return value
 
     def render_timeliness(self, record):
@@ -117,6 +116,5 @@ class SummaryOverviewTable(OverviewTable):
 
     def render_name(self, record, value):
         if record.summary_id:
-            return format_html('<a href="{}">{}</a>', reverse("reports:summary_detail", args=[record.summary_id]),
-                               value)
+            return link(reverse("reports:summary_detail", args=[record.summary_id]), value)
         return value

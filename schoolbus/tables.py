@@ -2,13 +2,12 @@
 guardian phones and ID numbers are masked here, for everyone."""
 import django_tables2 as tables
 from django.utils.functional import cached_property
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.generic.choices import labels_for
 from campaign_site.generic.links import reverse
-from campaign_site.generic.tables import Table, badge
+from campaign_site.generic.tables import Table, badge, link
 
 from . import masking
 from .models import (
@@ -274,7 +273,7 @@ class ViolationTable(Table):
         return violation_measure(record.kind, "limit", value, self.measure_formats)
 
     def render_hazard(self, value, record):
-        return format_html('<a href="{}">{}</a>', reverse("hazards:hazard_detail", args=[record.hazard_id]), value)
+        return link(reverse("hazards:hazard_detail", args=[record.hazard_id]), value)
 
 
 class FleetTable(Table):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaign_site.accounts.models import Organisation
 from campaign_site.generic.links import reverse
-from campaign_site.generic.tables import Table, badge
+from campaign_site.generic.tables import Table, badge, link
 
 from .models import Activity, Campaign, PlanStatus
 from .selectors import Timeliness
@@ -28,7 +28,7 @@ class CampaignTable(Table):
         attrs = {"class": "table table-hover align-middle"}
 
     def render_title(self, record):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.label)
+        return link(record.get_absolute_url(), record.label)
 
     def value_title(self, record):
         return record.label
@@ -58,7 +58,7 @@ class PlanOverviewTable(Table):
 
     def render_name(self, record, value):
         if record.plan_pk:
-            return format_html('<a href="{}">{}</a>', reverse("campaigns:plan_detail", args=[record.plan_pk]), value)
+            return link(reverse("campaigns:plan_detail", args=[record.plan_pk]), value)
         return value
 
     def render_school_type(self, record):
