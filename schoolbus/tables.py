@@ -193,16 +193,22 @@ class RiderTable(Table):
         return masking.mask_id(value)
 
 
+def _field(name):
+    return Trip._meta.get_field(name).verbose_name
+
+
 class TripTable(Table):
     # Ordered like the index bus_trip_default_order (date, run, id; descending by default), so a
     # page is read off the index in a stable order.
     date = tables.DateColumn(format="Y-m-d", linkify=True, order_by=("date", "run", "id"))
     run = tables.Column()
-    organisation = tables.Column(verbose_name=_("school"), order_by=("organisation__name",))
-    route = tables.Column(order_by=("route__name",))
-    vehicle = tables.Column(order_by=("vehicle__plate",))
-    driver = tables.Column(order_by=("driver__name",))
-    escort = tables.Column(order_by=("escort__name",))
+    # The school's, route's, bus's and people's names are read as columns (TripListView), not as five
+    # related records per row.
+    organisation = tables.Column(accessor="school_name", verbose_name=_("school"), order_by=("organisation__name",))
+    route = tables.Column(accessor="route_name", verbose_name=_field("route"), order_by=("route__name",))
+    vehicle = tables.Column(accessor="vehicle_plate", verbose_name=_field("vehicle"), order_by=("vehicle__plate",))
+    driver = tables.Column(accessor="driver_name", verbose_name=_field("driver"), order_by=("driver__name",))
+    escort = tables.Column(accessor="escort_name", verbose_name=_field("escort"), order_by=("escort__name",))
     boarded = tables.Column()
     alighted = tables.Column()
     track_points = tables.Column()

@@ -431,12 +431,17 @@ class TripListView(BusListView):
     model = Trip
     table_class = TripTable
     filterset_class = TripFilterSet
-    select_related = ("organisation", "route", "vehicle", "driver", "escort")
     create_url_name = "schoolbus:trip_create"
     # A city bureau sees a million trips: no COUNT(*) per page; the violation count is the trip's
     # own column (kept by services.violation_open), not an aggregate over every trip it sees.
     lazy_count = True
     title = gettext_lazy("Trips")
+
+    def get_base_queryset(self):
+        # Names only: columns instead of an Organisation, Route, Vehicle, Driver and Escort per row.
+        return super().get_base_queryset().annotate(
+            school_name=F("organisation__name"), route_name=F("route__name"), vehicle_plate=F("vehicle__plate"),
+            driver_name=F("driver__name"), escort_name=F("escort__name"))
 
     def get_export_filename(self):
         return _("school-bus-trips")
