@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from campaign_site.accounts.models import Organisation
 from campaign_site.generic.ledger import format_quantity
 from campaign_site.generic.links import reverse
-from campaign_site.generic.tables import Table, badge
+from campaign_site.generic.tables import Table, badge, link
 
 from .models import (
     BureauControl,
@@ -446,9 +446,7 @@ class BureauSchoolTable(Table):
         n = self.figures(record).controlled_containers
         if not n:
             return "0"
-        url = reverse("chemicals:container_list")
-        return format_html('<a href="{}?organisation={}&amp;status=in_stock&amp;controlled=true">{}</a>', url,
-                           record.pk, n)
+        return link(f"{reverse('chemicals:container_list')}?organisation={record.pk}&status=in_stock&controlled=true", n)
 
     def value_controlled_containers(self, record):
         return self.figures(record).controlled_containers
@@ -467,7 +465,7 @@ class BureauSchoolTable(Table):
         n = self.figures(record).segregation_violations
         if not n:
             return "0"
-        return format_html('<a class="text-danger fw-semibold" href="{}">{}</a>', reverse("chemicals:segregation"), n)
+        return link(reverse("chemicals:segregation"), n, "text-danger fw-semibold")
 
     def value_segregation_violations(self, record):
         return self.figures(record).segregation_violations
@@ -476,8 +474,8 @@ class BureauSchoolTable(Table):
         n = self.figures(record).overdue_counts
         if not n:
             return "0"
-        return format_html('<a class="text-danger fw-semibold" href="{}?organisation={}&amp;count_overdue=true">{}</a>',
-                           reverse("chemicals:cabinet_list"), record.pk, n)
+        return link(f"{reverse('chemicals:cabinet_list')}?organisation={record.pk}&count_overdue=true", n,
+                    "text-danger fw-semibold")
 
     def value_overdue_counts(self, record):
         return self.figures(record).overdue_counts

@@ -134,9 +134,11 @@ def badge(text, style: str = "secondary", **attrs) -> SafeString:
     return SafeString(f'<span class="badge text-bg-{style}"{extra}>{_escape(text)}</span>')
 
 
-def link(href, text) -> SafeString:
+def link(href, text, css: str = "") -> SafeString:
     """`<a href="href">text</a>` with both escaped: what `format_html('<a href="{}">{}</a>', href, text)`
-    writes, without its per-argument machinery (a record's link in a cell)."""
+    writes, without its per-argument machinery (a record's link in a cell); `css` adds a class."""
+    if css:
+        return SafeString(f'<a class="{_escape(css)}" href="{_escape(href)}">{_escape(text)}</a>')
     return SafeString(f'<a href="{_escape(href)}">{_escape(text)}</a>')
 
 
@@ -179,19 +181,30 @@ def _is(bound_method, function) -> bool:
     return getattr(bound_method, "__func__", None) is function
 
 
+class _Absent(ValueError):
+    """A record without the accessor's attribute (cell_value shows the column's default)."""
+
+
+
 class _Resolver:
     """`Accessor.resolve` for model records, with the path split once; anything else (dicts,
     lists, a failing lookup) goes through django-tables2's own resolve so errors stay the same."""
 
-    __slots__ = ("accessor", "bits", "args", "kwargs")
+    __slots__ = ("accessor", "bits", "args", "kwargs", "lacking")
 
     def __init__(self, accessor: Accessor):
         self.accessor = accessor
         self.bits = tuple(accessor.bits)
         self.args = accessor.callable_args
         self.kwargs = accessor.callable_kwargs
+        # Model classes without the first attribute at all (a computed column such as "flags"):
+        # their records fail the same way every row, so the failure is raised without the lookup.
+        self.lacking = set()
 
     def __call__(self, record):
+        first = self.bits[0] if self.bits else None
+        if type(record) in self.lacking and first not in record.__dict__:
+            raise _Absent  # Accessor.resolve raises ValueError for it, after building its message
         current = record
         for bit in self.bits:
             if not isinstance(current, Model):
@@ -199,6 +212,8 @@ class _Resolver:
             try:
                 current = getattr(current, bit)
             except AttributeError:
+                if current is record and not hasattr(type(record), bit):
+                    self.lacking.add(type(record))
                 return self.accessor.resolve(record)
             if callable(current):
                 if getattr(current, "alters_data", False):
