@@ -537,11 +537,13 @@ class TablePlan:
             attrs[key] = call(available) if call is not None else value
         attrs["class"] = f"{attrs['class']} {css}" if attrs.get("class") else css
         # AttributeDict.as_html(): callables called, None and the th/td/... keys left out
-        html = " ".join(
-            f'{conditional_escape(key)}="{conditional_escape(value)}"'
-            for key, value in ((k, v() if callable(v) else v) for k, v in attrs.items())
-            if key not in AttributeDict.blacklist and value is not None)
-        return f"<tr {html}>"
+        parts = []
+        for key, value in attrs.items():
+            if callable(value):
+                value = value()
+            if key not in AttributeDict.blacklist and value is not None:
+                parts.append(f'{_escape(key)}="{_escape(value)}"')
+        return f"<tr {' '.join(parts)}>"
 
     def rows_html(self, rows) -> SafeString:
         with pinned():
