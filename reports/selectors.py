@@ -15,12 +15,18 @@ from campaign_site.campaigns.selectors import Timeliness, timeliness
 from .models import ItemKind, MonthlyReport, ReportStatus, Summary, SummaryKind
 
 
-def due_date(campaign: Campaign, month: datetime.date) -> datetime.date:
-    """The day a month's report is due: the campaign's monthly-report deadline (day of the month),
-    else `settings.REPORT_DUE_DAY`; the last day of a shorter month when the day does not exist."""
+def report_due_day(campaign: Campaign) -> int:
+    """The day of the month reports are due: the campaign's monthly-report deadline, else
+    `settings.REPORT_DUE_DAY` (one query)."""
     deadline = (campaign.deadlines.filter(kind=DeadlineKind.MONTHLY_REPORT, day_of_month__isnull=False)
                 .order_by("day_of_month").first())
-    day = deadline.day_of_month if deadline else settings.REPORT_DUE_DAY
+    return deadline.day_of_month if deadline else settings.REPORT_DUE_DAY
+
+
+def due_date(campaign: Campaign, month: datetime.date, *, day: int | None = None) -> datetime.date:
+    """The day a month's report is due (`report_due_day`, or `day` when the caller read it already);
+    the last day of a shorter month when the day does not exist."""
+    day = report_due_day(campaign) if day is None else day
     return month.replace(day=min(day, calendar.monthrange(month.year, month.month)[1]))
 
 
@@ -112,7 +118,8 @@ def latest_due_month(campaign: Campaign, *, today: datetime.date | None = None) 
     """The last campaign month whose report is already due (else the first month)."""
     today = today or timezone.localdate()
     months = campaign_months(campaign, until=today)
-    due = [m for m in months if due_date(campaign, m) < today]
+    day = report_due_day(campaign)  # once, not once per month
+    due = [m for m in months if due_date(campaign, m, day=day) < today]
     return due[-1] if due else (months[0] if months else None)
 
 
