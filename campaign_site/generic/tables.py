@@ -12,6 +12,8 @@ per table and column, then renders each row with plain Python; the output is the
 django-tables2's templates (tests/generic/test_table_rendering.py compares them on every list).
 Anything the fast paths do not cover (a callable accessor, callable cell attributes, a custom
 column class) goes through django-tables2's own code for that column, so it stays correct.
+Cells are fresh `str`s, so they are wrapped in `SafeString(text)` directly: what `mark_safe(text)`
+returns for them, without its lazy-argument wrapper (~0.4 µs a cell).
 """
 from __future__ import annotations
 
@@ -92,10 +94,6 @@ def _date_formatter(fmt: str):
     if not fmt or any(c not in _DATE_PARTS and c not in _DATE_LITERALS for c in fmt):
         return None
     return "".join(_DATE_PARTS.get(c, c) for c in fmt).format, bool(set(fmt) & set("His"))
-
-
-# Cells are fresh `str`s: `SafeString(text)` is what `mark_safe(text)` returns for them, without its
-# lazy-argument wrapper (~0.4 µs a call).
 
 
 def _escape(value) -> SafeString:
@@ -183,7 +181,6 @@ def _is(bound_method, function) -> bool:
 
 class _Absent(ValueError):
     """A record without the accessor's attribute (cell_value shows the column's default)."""
-
 
 
 class _Resolver:
