@@ -525,11 +525,11 @@ class ViolationListView(BusListView):
     # columns, not as a 55-field Hazard, a Trip and a Vehicle per row.
     select_related = ("organisation",)
     lazy_count = True  # grows with the trips (issue 9: the bureau's list at 1,000,000 trips)
+    title = gettext_lazy("School bus violations")
 
     def get_base_queryset(self):
         return super().get_base_queryset().annotate(
             hazard_number=F("hazard__number"), trip_run=F("trip__run"), trip_plate=F("trip__vehicle__plate"))
-    title = gettext_lazy("School bus violations")
 
     def get_export_filename(self):
         return _("school-bus-violations")
