@@ -42,7 +42,7 @@ class TzLoader(BaseTzLoader):
 
 @lru_cache
 def loader_for(timezone) -> type[TzLoader]:
-    return type("TzLoader", (TzLoader,), {"timezone": timezone})
+    return type("TzLoader", (TzLoader,), {"timezone": timezone, "__module__": __name__})
 
 
 @lru_cache
