@@ -7,16 +7,16 @@ class GenericConfig(AppConfig):
     label = "generic"
     verbose_name = _("Shared records")
 
-    # Apps whose models' get_FOO_display read cached labels (generic/choices.py) and whose records
-    # are loaded without Model.__init__ (generic/loading.py).
-    CHOICE_LABEL_APPS = ("accounts", "generic", "notifications", "campaigns", "hazards", "chemicals", "schoolbus",
-                         "reports")
+    # The project's own apps: their models' get_FOO_display read cached labels (generic/choices.py)
+    # and their records are loaded without Model.__init__ (generic/loading.py).
+    PROJECT_APPS = ("accounts", "generic", "notifications", "campaigns", "hazards", "chemicals", "schoolbus",
+                    "reports")
 
     def ready(self):
         from . import choices, loading, periodic
 
-        choices.install(self.CHOICE_LABEL_APPS)
-        loading.install(self.CHOICE_LABEL_APPS)
+        choices.install(self.PROJECT_APPS)
+        loading.install(self.PROJECT_APPS)
 
         periodic.register(
             name="heartbeat", task="campaign_site.generic.tasks.heartbeat", every_seconds=60,

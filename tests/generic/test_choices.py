@@ -11,7 +11,7 @@ from hazards.models import Hazard, HazardLevel, HazardStatus
 
 def _models_with_choices():
     for model in apps.get_models():
-        if model._meta.app_label in GenericConfig.CHOICE_LABEL_APPS:
+        if model._meta.app_label in GenericConfig.PROJECT_APPS:
             for field in model._meta.concrete_fields:
                 if field.choices:
                     yield model, field

@@ -12,7 +12,7 @@ from campaign_site.generic import loading
 from campaign_site.generic.apps import GenericConfig
 from hazards.models import Hazard
 
-PROJECT_MODELS = [m for m in apps.get_models() if m._meta.app_label in GenericConfig.CHOICE_LABEL_APPS]
+PROJECT_MODELS = [m for m in apps.get_models() if m._meta.app_label in GenericConfig.PROJECT_APPS]
 
 
 def _row(model):

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import register_tzloader
+from psycopg.pq import Format
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only (CI's second pass)")
 
@@ -31,7 +32,8 @@ def test_postgres_urls_use_the_project_backend():
 
     assert settings.DATABASES["default"]["ENGINE"] == "campaign_site.generic.postgresql"
     connection.ensure_connection()
-    loader = connection.connection.adapters.get_loader(connection.connection.adapters.types["timestamptz"].oid, 0)
+    adapters = connection.connection.adapters
+    loader = adapters.get_loader(adapters.types["timestamptz"].oid, Format.TEXT)
     assert issubclass(loader, TzLoader) and loader.timezone == connection.timezone
 
 
